@@ -51,3 +51,38 @@ def import_cmd(root: Path, witness: Path, text_id: str, force: bool) -> None:
         raise EditionError(target, None, "already exists", "pass --force to overwrite the hand-corrected text")
     write_atomic(target, draft(witness, text_id).encode("utf-8"))
     click.echo(f"wrote {target}: a draft; now read every sentence and correct it by hand")
+
+
+@main.command()
+@click.argument("text_ids", nargs=-1)
+@click.pass_obj
+def collate(root: Path, text_ids: tuple[str, ...]) -> None:
+    """Compare each edited text with its witness, word by word."""
+    from .collate import collate as run
+    from .load import NS
+    from .xmlio import parse
+
+    ids = text_ids or sorted(p.stem for p in (root / "edition").glob("*.xml") if p.stem != "edition")
+    unaccounted = 0
+    for text_id in ids:
+        path = root / "edition" / f"{text_id}.xml"
+        tree = parse(path).getroot()
+        witness = path.parent / tree.find(".//tei:sourceDesc/tei:witness", NS).get("file")
+        result = run(text_id, tree.find(".//tei:body", NS), witness)
+        unaccounted += len(result.differences)
+        click.echo(f"{text_id}: {result.witness_words} witness words, {result.omitted} omitted in recorded gaps, "
+                   f"{len(result.differences)} unaccounted difference(s)")
+        for diff in result.differences:
+            click.echo(f"  {path.name}: {diff}")
+    sys.exit(1 if unaccounted else 0)
+
+
+@main.command()
+@click.pass_obj
+def check(root: Path) -> None:
+    """Validate every input (texts, notes, glossary, persons) without building."""
+    from .load import load
+    from .merge import merge
+
+    merge(load(root))
+    click.echo("check: all inputs valid; every note, term and person placed")

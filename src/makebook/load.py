@@ -1,0 +1,138 @@
+"""Read every input of the edition, validate it, and return the document model.
+
+All problems found are collected and raised together, each with file:line, so that
+`makebook check` shows an editor everything wrong in one run.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import EditionError, ErrorList
+from .model import Edition, Entry, Form, Note, Text
+from .schema import validate
+from .xmlio import TEI_NS, XML_NS, parse
+
+NS = {"tei": TEI_NS}
+XML_ID = f"{{{XML_NS}}}id"
+RESERVED_NOTES = {"glossary.xml", "persons.xml"}
+
+
+class _Collector:
+    def __init__(self):
+        self.errors: list[EditionError] = []
+
+    def parse(self, path: Path, schema: str):
+        try:
+            tree = parse(path)
+        except EditionError as err:
+            self.errors.append(err)
+            return None
+        found = validate(tree, schema, path)
+        self.errors.extend(found)
+        return None if found else tree
+
+
+def load(root: Path) -> Edition:
+    """Load edition/, notes/ under `root`, or raise ErrorList."""
+    c = _Collector()
+    meta_path = root / "edition" / "edition.xml"
+    meta = c.parse(meta_path, "edition")
+    if meta is None:
+        raise ErrorList(c.errors)
+    texts = [t for ptr in meta.getroot().iterfind(".//tei:body/tei:ptr", NS)
+             if (t := _load_text(c, root / "edition" / ptr.get("target"), ptr.sourceline, meta_path))]
+    known_texts = {t.id for t in texts}
+    notes: list[Note] = []
+    notes_dir = root / "notes"
+    for path in sorted(notes_dir.glob("*.xml")):
+        if path.name not in RESERVED_NOTES:
+            notes.extend(_load_notes(c, path, known_texts))
+    glossary = _load_entries(c, notes_dir / "glossary.xml", "glossary")
+    persons = _load_entries(c, notes_dir / "persons.xml", "persons") if (notes_dir / "persons.xml").exists() else []
+    edition = Edition(root, meta.getroot(), texts, notes, glossary, persons)
+    _check_ids(c, edition)
+    if c.errors:
+        raise ErrorList(c.errors)
+    return edition
+
+
+def _load_text(c: _Collector, path: Path, line: int, meta_path: Path) -> Text | None:
+    if not path.exists():
+        c.errors.append(EditionError(meta_path, line, f"text {path.name} not found in edition/",
+                                     "create it with `makebook import` or remove the ptr"))
+        return None
+    tree = c.parse(path, "tei-edition")
+    if tree is None:
+        return None
+    tei = tree.getroot()
+    if tei.get(XML_ID) != path.stem:
+        c.errors.append(EditionError(path, tei.sourceline, f"xml:id “{tei.get(XML_ID)}” differs from the file name",
+                                     f'write xml:id="{path.stem}"'))
+    wit = tei.find(".//tei:sourceDesc/tei:witness", NS)
+    witness = path.parent / wit.get("file")
+    if not witness.exists():
+        c.errors.append(EditionError(path, wit.sourceline, f"witness {wit.get('file')} not found",
+                                     "the witness files live in edition/witnesses/"))
+    elif hashlib.sha256(witness.read_bytes()).hexdigest() != wit.get("sha256"):
+        c.errors.append(EditionError(path, wit.sourceline, f"witness {wit.get('file')} does not match its sha256",
+                                     "witnesses must stay byte-identical; restore it from the original capture"))
+    return Text(path.stem, path, tei, witness)
+
+
+def _load_notes(c: _Collector, path: Path, known_texts: set[str]) -> list[Note]:
+    tree = c.parse(path, "notes")
+    if tree is None:
+        return []
+    root = tree.getroot()
+    text_id = root.get("text")
+    if text_id not in known_texts:
+        c.errors.append(EditionError(path, root.sourceline, f"notes for unknown text “{text_id}”",
+                                     f"use one of: {', '.join(sorted(known_texts))}"))
+        return []
+    return [Note(id=n.get(XML_ID), text_id=text_id, type=n.get("type"), anchor=n.get("anchor"),
+                 prefix=n.get("prefix", ""), suffix=n.get("suffix", ""),
+                 occurrence=int(n.get("occurrence")) if n.get("occurrence") else None,
+                 target=n.get("target"), body=n, path=path, line=n.sourceline)
+            for n in root.iterfind("note")]
+
+
+def _load_entries(c: _Collector, path: Path, kind: str) -> list[Entry]:
+    tree = c.parse(path, kind)
+    if tree is None:
+        return []
+    entries = []
+    for el in tree.getroot():
+        if not isinstance(el.tag, str):
+            continue
+        forms = [Form(f.text.strip(), kind == "persons" or f.get("case") == "sensitive", f.sourceline)
+                 for f in el.iterfind("form")]
+        if kind == "glossary":
+            label = el.findtext("headword").strip()
+            sort = label.lower()
+        else:
+            label = el.findtext("name").strip()
+            sort = el.findtext("sort").strip().lower()
+        see = [s.get("target")[1:] for s in el.iterfind("see")]
+        entries.append(Entry(el.get(XML_ID), "glossary" if kind == "glossary" else "person",
+                             label, sort, forms, el, path, el.sourceline, see))
+    return entries
+
+
+def _check_ids(c: _Collector, ed: Edition) -> None:
+    seen: dict[str, tuple[Path, int]] = {}
+    for item in [*ed.notes, *ed.entries]:
+        if item.id in seen:
+            path, line = seen[item.id]
+            c.errors.append(EditionError(item.path, item.line, f"duplicate id “{item.id}” (first used at {path.name}:{line})",
+                                         "give each note and entry its own id"))
+        seen.setdefault(item.id, (item.path, item.line))
+    text_ids = {el.get(XML_ID) for t in ed.texts for el in t.tree.iter() if el.get(XML_ID)}
+    for item in [*ed.notes, *ed.entries]:
+        for ref in item.element.iter("ref", "see") if isinstance(item, Entry) else item.body.iter("ref"):
+            target = ref.get("target", "")
+            if target.startswith("#") and target[1:] not in seen and target[1:] not in text_ids:
+                c.errors.append(EditionError(item.path, ref.sourceline, f"reference to unknown id “{target}”",
+                                             "check the id of the note, glossary entry (gl-…) or person (pers-…)"))
