@@ -1,0 +1,270 @@
+"""Merge notes, glossary terms, persons and acronyms into each text's TEI tree.
+
+This is the single intermediate form (as pandoc's AST): after `merge`, writers read only
+the merged trees and the entry index, never the source files.
+"""
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .abbreviations import ACRONYMS
+from .anchoring import Reading, Spot, blocks, form_pattern, hoist, insert_at, wrap
+from .errors import EditionError, ErrorList
+from .model import Edition, Entry, Note, Text
+from .textview import T, fold
+from .xmlio import XML_NS
+
+XML_ID = f"{{{XML_NS}}}id"
+INTERVENTIONS = (f"{T}choice", f"{T}supplied", f"{T}gap")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass
+class Occurrence:
+    text_id: str
+    id: str
+    paragraph: str
+
+
+@dataclass
+class MergedText:
+    text: Text
+    tei: etree._Element
+
+    @property
+    def id(self) -> str:
+        return self.text.id
+
+    @property
+    def body(self) -> etree._Element:
+        return self.tei.find(f"{T}text/{T}body")
+
+
+@dataclass
+class Merged:
+    edition: Edition
+    texts: list[MergedText]
+    occurrences: dict[str, list[Occurrence]] = field(default_factory=lambda: defaultdict(list))
+
+
+def merge(ed: Edition) -> Merged:
+    """Return the merged document, or raise ErrorList with every placement problem."""
+    errors: list[EditionError] = []
+    merged = Merged(ed, [MergedText(t, copy.deepcopy(t.tree)) for t in ed.texts])
+    notes_by_text: dict[str, list[Note]] = defaultdict(list)
+    for note in ed.notes:
+        notes_by_text[note.text_id].append(note)
+    matched_forms: set[int] = set()
+    for mt in merged.texts:
+        _number_paragraphs(mt)
+        _place_notes(mt, notes_by_text[mt.id], errors)
+        _mark_entries(mt, ed.entries, merged, matched_forms)
+        _mark_acronyms(mt)
+        _label_interventions(mt)
+    order = {mt.id: i for i, mt in enumerate(merged.texts)}
+    for occs in merged.occurrences.values():
+        occs.sort(key=lambda o: (order[o.text_id], int(o.id.rsplit("-", 1)[1][1:])))
+    for entry in ed.entries:
+        if not merged.occurrences.get(entry.id):
+            errors.append(EditionError(entry.path, entry.line, f"entry “{entry.id}” occurs in no text",
+                                       "add the form the texts use, or remove the entry"))
+        for form in entry.forms:
+            if id(form) not in matched_forms:
+                errors.append(EditionError(entry.path, form.line, f"form “{form.text}” of “{entry.id}” matches nothing in the texts",
+                                           "correct the form to the spelling the text uses, or remove it"))
+    if errors:
+        raise ErrorList(errors)
+    return merged
+
+
+def _number_paragraphs(mt: MergedText) -> None:
+    for n, p in enumerate(mt.body.iter(f"{T}p"), 1):
+        p.set("n", str(n))
+        p.set(XML_ID, f"{mt.id}-p{n}")
+
+
+def paragraph_of(el: etree._Element) -> str:
+    """The number of the paragraph holding `el`, or of the paragraph just before it."""
+    if el.tag == f"{T}p":
+        return el.get("n")
+    for anc in el.iterancestors(f"{T}p"):
+        return anc.get("n")
+    prev = next(el.itersiblings(f"{T}p", preceding=True), None)
+    if prev is None:
+        prev = next((p for p in el.iterancestors() for p in p.itersiblings(preceding=True) if p.tag == f"{T}p"), None)
+    return prev.get("n") if prev is not None else "0"
+
+
+# Notes ---------------------------------------------------------------------
+
+def _place_notes(mt: MergedText, notes: list[Note], errors: list[EditionError]) -> None:
+    placed: dict[tuple[int, str, int], Note] = {}
+    for note in notes:
+        spot = _find_note_spot(mt, note, errors)
+        if spot is None:
+            continue
+        key = (id(spot.node), spot.where, spot.offset)
+        if key in placed:
+            other = placed[key]
+            errors.append(EditionError(note.path, note.line, f"note “{note.id}” is on the same phrase as “{other.id}” (line {other.line})",
+                                       "merge the two notes into one"))
+            continue
+        placed[key] = note
+        insert_at(spot, _tei_note(note))
+    numbers = {"explanatory": 0, "textual": 0}
+    for el in mt.body.iter(f"{T}note"):
+        numbers[el.get("type")] += 1
+        el.set("n", str(numbers[el.get("type")]))
+
+
+def _find_note_spot(mt: MergedText, note: Note, errors: list[EditionError]) -> Spot | None:
+    if note.target:
+        found = mt.tei.xpath("//*[@xml:id=$id]", id=note.target[1:])
+        if not found:
+            errors.append(EditionError(note.path, note.line, f"note “{note.id}”: no element with xml:id “{note.target[1:]}” in {mt.id}",
+                                       "anchor to an existing xml:id, or use anchor=\"phrase\""))
+            return None
+        return Spot(found[0], "tail", 0)
+    phrase = fold(note.anchor).strip()
+    prefix, suffix = fold(note.prefix), fold(note.suffix)
+    matches = []
+    for block in blocks(mt.body):
+        reading = Reading(block)
+        start = reading.text.find(phrase)
+        while start >= 0:
+            end = start + len(phrase)
+            before, after = reading.text[:start], reading.text[end:]
+            if (not prefix or before.endswith(prefix) or before.rstrip().endswith(prefix.strip())) and \
+               (not suffix or after.startswith(suffix) or after.lstrip().startswith(suffix.strip())):
+                matches.append((reading, start, end))
+            start = reading.text.find(phrase, start + 1)
+    if note.occurrence:
+        if note.occurrence > len(matches):
+            errors.append(EditionError(note.path, note.line, f"note “{note.id}”: occurrence {note.occurrence} asked, "
+                                       f"but “{note.anchor}” is found {len(matches)} time(s) in {mt.id}", "lower occurrence"))
+            return None
+        matches = [matches[note.occurrence - 1]]
+    if len(matches) == 1:
+        reading, _, end = matches[0]
+        return hoist(reading.end_spot(end), reading.block)
+    if not matches:
+        errors.append(EditionError(note.path, note.line, f"note “{note.id}”: phrase “{note.anchor}” not found in {mt.id}",
+                                   _nearest(mt, phrase)))
+    else:
+        where = "; ".join(f"¶ {paragraph_of(r.block)}: “…{r.text[max(0, s - 25):e + 25]}…”" for r, s, e in matches)
+        errors.append(EditionError(note.path, note.line, f"note “{note.id}”: phrase “{note.anchor}” found {len(matches)} times in {mt.id} ({where})",
+                                   'add prefix="…" or suffix="…" with the words around the right one, or occurrence="N"'))
+    return None
+
+
+def _nearest(mt: MergedText, phrase: str) -> str:
+    size = max(1, len(phrase.split()))
+    candidates: dict[str, str] = {}
+    for block in blocks(mt.body):
+        words = Reading(block).text.split()
+        for i in range(max(1, len(words) - size + 1)):
+            candidates.setdefault(" ".join(words[i:i + size]), paragraph_of(block))
+    close = difflib.get_close_matches(phrase, candidates, n=3, cutoff=0.5)
+    if not close:
+        return "no similar phrase either: check the text id and the spelling"
+    return "nearest: " + "; ".join(f"“{c}” (¶ {candidates[c]})" for c in close)
+
+
+def _tei_note(note: Note) -> etree._Element:
+    """The standoff note as a TEI note element, ready to sit in the text."""
+    el = etree.Element(f"{T}note", {XML_ID: note.id, "type": note.type, "place": "foot"})
+    for child in note.body:
+        if isinstance(child.tag, str):
+            el.append(_to_tei(child))
+    return el
+
+
+def _to_tei(src: etree._Element) -> etree._Element:
+    el = etree.Element(f"{T}{src.tag}", {k: v for k, v in src.attrib.items()})
+    el.text = src.text
+    for child in src:
+        if isinstance(child.tag, str):
+            new = _to_tei(child)
+            new.tail = child.tail
+            el.append(new)
+    return el
+
+
+# Glossary, persons, acronyms ------------------------------------------------
+
+def _mark_entries(mt: MergedText, entries: list[Entry], merged: Merged, matched_forms: set[int]) -> None:
+    """Wrap every occurrence of every entry's forms; mark the first per text as linked."""
+    lookup: dict[tuple[str, bool], tuple[Entry, object]] = {}
+    for entry in entries:
+        for form in entry.forms:
+            key = fold(form.text).strip()
+            lookup[(key if form.case_sensitive else key.lower(), form.case_sensitive)] = (entry, form)
+    patterns = [(p, cs) for cs in (True, False)
+                if (p := form_pattern([k for k, s in lookup if s is cs], cs))]
+    counter = 0
+    for block in list(blocks(mt.body)):
+        if block.tag in (f"{T}head", f"{T}bibl", f"{T}byline", f"{T}dateline") and block.getparent().tag != f"{T}figure":
+            continue
+        reading = Reading(block)
+        hits = []
+        for pattern, cs in patterns:
+            for m in pattern.finditer(reading.text):
+                key = m.group(0) if cs else m.group(0).lower()
+                hits.append((m.start(), m.end(), *lookup[(key, cs)]))
+        hits = _non_overlapping(hits)
+        for k, (start, end, entry, form) in reversed(list(enumerate(hits, counter + 1))):
+            matched_forms.add(id(form))
+            occ_id = f"{mt.id}-{'g' if entry.kind == 'glossary' else 'x'}{k}"
+            tag = "term" if entry.kind == "glossary" else "persName"
+            el = etree.Element(f"{T}{tag}", {"ref": f"#{entry.id}", XML_ID: occ_id})
+            if not wrap(*reading.span(start, end), el):
+                insert_at(reading.spots[start], el)
+            merged.occurrences[entry.id].append(Occurrence(mt.id, occ_id, paragraph_of(block)))
+        counter += len(hits)
+    seen: set[str] = set()
+    for el in mt.body.iter(f"{T}term", f"{T}persName"):
+        if el.get("ref") not in seen:
+            seen.add(el.get("ref"))
+            el.set("rend", "first")
+
+
+
+def _non_overlapping(hits: list) -> list:
+    """Longest match wins where matches overlap; result in text order."""
+    chosen: list = []
+    for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
+        if all(hit[1] <= c[0] or hit[0] >= c[1] for c in chosen):
+            chosen.append(hit)
+    return sorted(chosen, key=lambda h: h[0])
+
+
+_ACRONYM_RE = form_pattern(list(ACRONYMS), case_sensitive=True)
+
+
+def _mark_acronyms(mt: MergedText) -> None:
+    for block in list(blocks(mt.body)):
+        reading = Reading(block)
+        for m in list(_ACRONYM_RE.finditer(reading.text))[::-1]:
+            el = etree.Element(f"{T}abbr", {"expan": ACRONYMS[m.group(0)]})
+            wrap(*reading.span(m.start(), m.end()), el)
+
+
+def _label_interventions(mt: MergedText) -> None:
+    """Give every editorial intervention an id and a letter, in text order."""
+    for n, el in enumerate(mt.body.iter(*INTERVENTIONS), 1):
+        el.set(XML_ID, f"{mt.id}-app{n}")
+        el.set("n", _letters(n))
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(97 + r) + out
+    return out
