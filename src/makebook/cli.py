@@ -86,3 +86,23 @@ def check(root: Path) -> None:
 
     merge(load(root))
     click.echo("check: all inputs valid; every note, term and person placed")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["epub", "pdf", "all"]), default="all", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder [default: dist/].")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@click.pass_obj
+def build(root: Path, fmt: str, out: Path | None, quiet: bool) -> None:
+    """Build the EPUB and/or the PDF into dist/."""
+    import time
+
+    from .build import build as run
+
+    start = time.perf_counter()
+    formats = {"epub", "pdf"} if fmt == "all" else {fmt}
+    result = run(root, out or root / "dist", formats, quiet)
+    for path in (result.epub, result.pdf):
+        if path:
+            click.echo(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+    click.echo(f"built in {time.perf_counter() - start:.1f} s")

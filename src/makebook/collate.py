@@ -17,8 +17,10 @@ _NOT_WORD = re.compile(r"[^\w£$€%-]+")
 
 
 def _norm(word: str) -> str:
-    """A word for comparison: typography folded, punctuation and apostrophes dropped."""
-    return _NOT_WORD.sub("", fold(word)).strip("-")
+    """A word for comparison: typography folded, punctuation and apostrophes dropped.
+    A token of punctuation alone (a dash, a bullet, “|”) is kept as it is, since gaps count it."""
+    folded = fold(word)
+    return _NOT_WORD.sub("", folded).strip("-") or folded.strip()
 
 
 @dataclass

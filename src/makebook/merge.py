@@ -181,16 +181,16 @@ def _tei_note(note: Note) -> etree._Element:
     el = etree.Element(f"{T}note", {XML_ID: note.id, "type": note.type, "place": "foot"})
     for child in note.body:
         if isinstance(child.tag, str):
-            el.append(_to_tei(child))
+            el.append(to_tei(child))
     return el
 
 
-def _to_tei(src: etree._Element) -> etree._Element:
+def to_tei(src: etree._Element) -> etree._Element:
     el = etree.Element(f"{T}{src.tag}", {k: v for k, v in src.attrib.items()})
     el.text = src.text
     for child in src:
         if isinstance(child.tag, str):
-            new = _to_tei(child)
+            new = to_tei(child)
             new.tail = child.tail
             el.append(new)
     return el

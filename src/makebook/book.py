@@ -1,0 +1,93 @@
+"""The book's sequence of pages, shared by both writers: title page, front matter, the
+texts, back matter, colophon. Each page is XHTML sections rendered from the merged model."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from lxml import etree
+
+from . import __version__
+from .matter import edition_field, front_divs, glossary_section, persons_section, sources_section
+from .merge import Merged
+from .textview import T
+from .xhtml import E, Target, _epub_type, render_text
+
+
+@dataclass
+class Page:
+    name: str  # file stem in the EPUB
+    title: str
+    landmark: str | None  # epub:type for landmarks
+    section: etree._Element
+    footnotes: list = field(default_factory=list)
+    matter: str = "body"  # front, body or back
+    children: list[tuple[str, str]] = field(default_factory=list)  # (id, label) for the TOC
+
+
+def source_date(merged: Merged) -> datetime:
+    """The edition's date: SOURCE_DATE_EPOCH if set, else the latest revision in the sources."""
+    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    whens = [c.get("when") for root in [merged.edition.meta, *(t.tree for t in merged.edition.texts)]
+             for c in root.iter(f"{T}change")]
+    return datetime.fromisoformat(max(whens)).replace(tzinfo=timezone.utc)
+
+
+def title_page(merged: Merged) -> Page:
+    sec = E("section", {"id": "titlepage", "class": "titlepage", "aria-label": "Title page",
+                        **_epub_type("titlepage")})
+    sec.append(E("h1", {"class": "book-title"}, text=edition_field(merged, "//tei:titleStmt/tei:title[1]")))
+    sec.append(E("p", {"class": "book-subtitle"}, text=edition_field(merged, "//tei:titleStmt/tei:title[@type='sub']")))
+    authors = E("p", {"class": "book-authors"})
+    names = []
+    for mt in merged.texts:
+        if mt.text.author not in names:
+            names.append(mt.text.author)
+    authors.text = " · ".join(names)
+    sec.append(authors)
+    sec.append(E("p", {"class": "book-editors"}, text="Edited by " + edition_field(merged, "//tei:titleStmt/tei:editor")))
+    return Page("titlepage", "Title page", "titlepage", sec, matter="front")
+
+
+def colophon(merged: Merged) -> Page:
+    sec = E("section", {"id": "colophon", "class": "matter colophon", "role": "doc-colophon", **_epub_type("colophon")})
+    sec.append(E("h1", text="Colophon"))
+    date = source_date(merged).strftime("%-d %B %Y")
+    subtitle = edition_field(merged, "//tei:titleStmt/tei:title[@type='sub']")
+    for text in (
+        f"{edition_field(merged, '//tei:titleStmt/tei:title[1]')}: {subtitle}. "
+        f"{edition_field(merged, '//tei:editionStmt/tei:edition')}, version {edition_field(merged, '//tei:editionStmt/tei:edition/@n')}, "
+        f"dated {date} from its sources.",
+        edition_field(merged, "//tei:availability"),
+        "The texts were edited in TEI XML from web captures kept unchanged beside them; the notes, glossary and "
+        "index are kept apart from the texts and merged in when the book is made. The same sources give this EPUB "
+        "and a PDF whose page numbers the EPUB’s page list follows.",
+        f"Made with makebook {__version__} (lxml, Jinja, EbookLib, WeasyPrint). Set in EB Garamond by Georg Duffner, "
+        "under the SIL Open Font License (fonts/OFL.txt).",
+        f"Identifier: {edition_field(merged, '//tei:idno')}.",
+    ):
+        sec.append(E("p", text=text))
+    return Page("colophon", "Colophon", None, sec, matter="back")
+
+
+def pages(merged: Merged, target: Target) -> list[Page]:
+    """Every page of the book, in reading order."""
+    out = [title_page(merged)]
+    for sec in front_divs(merged, target, "front"):
+        out.append(Page(sec.get("id"), "".join(sec.find("h1").itertext()), "preface" if "principles" in sec.get("class") else "introduction", sec, matter="front"))
+    for mt in merged.texts:
+        rendered = render_text(mt, target)
+        children = [(h.get("id"), " ".join("".join(h.itertext()).split()))
+                    for h in rendered.section.iter("h2") if h.get("id")]
+        out.append(Page(f"text-{mt.id}", mt.text.title, "bodymatter" if mt is merged.texts[0] else None,
+                        rendered.section, rendered.footnotes, "body", children))
+    out.append(Page("glossary", "Glossary", "glossary", glossary_section(merged, target), matter="back"))
+    if merged.edition.persons:
+        out.append(Page("persons", "Index of persons", "index", persons_section(merged, target), matter="back"))
+    for sec in front_divs(merged, target, "back"):
+        out.append(Page(sec.get("id"), "".join(sec.find("h1").itertext()), None, sec, matter="back"))
+    out.append(Page("sources", "Sources", "bibliography", sources_section(merged, target), matter="back"))
+    out.append(colophon(merged))
+    return out

@@ -1,0 +1,178 @@
+"""Front and back matter as XHTML sections: introduction, principles, glossary, index of
+persons, sources, colophon. Built from the edition header and the merged document."""
+from __future__ import annotations
+
+from itertools import groupby
+
+from lxml import etree
+
+from .merge import Merged, to_tei
+from .textview import T
+from .xhtml import HANDLERS, E, Target, _epub_type, _State, append_text, render_children
+from .xmlio import XML_NS
+
+XML_ID = f"{{{XML_NS}}}id"
+ROLES = {"introduction": "doc-introduction", "principles": "doc-preface", "chronology": "doc-appendix"}
+
+
+def edition_field(merged: Merged, xpath: str) -> str:
+    return " ".join(merged.edition.meta.xpath(f"string({xpath})", namespaces={"tei": T[1:-1]}).split())
+
+
+def front_divs(merged: Merged, target: Target, where: str) -> list[etree._Element]:
+    """The edition's own divs (introduction, principles, chronology) as sections."""
+    st = _State(target, None)
+    out = []
+    for div in merged.edition.meta.iterfind(f"{T}text/{T}{where}/{T}div"):
+        kind = div.get("type")
+        sec = E("section", {"id": div.get(XML_ID), "class": f"matter {kind}", "role": ROLES.get(kind),
+                            **_epub_type(ROLES.get(kind, "doc-appendix")[4:])})
+        h = E("h1")
+        render_children(div.find(f"{T}head"), h, st)
+        sec.append(h)
+        for child in div:
+            if child.tag == f"{T}head":
+                continue
+            if child.tag == f"{T}div":
+                sub = E("section")
+                h2 = E("h2")
+                render_children(child.find(f"{T}head"), h2, st)
+                sub.append(h2)
+                for c in child:
+                    if c.tag != f"{T}head":
+                        _matter_block(c, sub, st)
+                sec.append(sub)
+            else:
+                _matter_block(child, sec, st)
+        out.append(sec)
+    return out
+
+
+def _matter_block(el, out, st):
+    if el.tag == f"{T}list":
+        dl = E("dl", {"class": "chronology-list"})
+        for item in el:
+            label = item.find(f"{T}label")
+            dt = E("dt")
+            if label is not None:
+                render_children(label, dt, st)
+            dd = E("dd")
+            append_text(dd, label.tail if label is not None else item.text)
+            for c in (label.itersiblings() if label is not None else item):
+                HANDLERS[c.tag[len(T):]](c, dd, st)
+                append_text(dd, c.tail)
+            dl.append(dt)
+            dl.append(dd)
+        out.append(dl)
+    else:
+        p = E("p")
+        render_children(el, p, st)
+        out.append(p)
+
+
+def _occurrence_links(merged: Merged, entry_id: str, target: Target) -> etree._Element:
+    """Back-links to every occurrence: text short title, then ¶ numbers (EPUB) or pages (PDF)."""
+    span = E("span", {"class": "occurrences"})
+    titles = {mt.id: mt.text.author.split()[-1] + " " + mt.text.date[:4] for mt in merged.texts}
+    first = True
+    for text_id, occs in groupby(merged.occurrences.get(entry_id, []), key=lambda o: o.text_id):
+        if not first:
+            append_text(span, "; ")
+        first = False
+        append_text(span, f"{titles[text_id]}: ")
+        seen = set()
+        links = []
+        for occ in occs:
+            key = occ.paragraph
+            if key in seen:
+                continue
+            seen.add(key)
+            links.append(E("a", {"href": target.link(occ.id), "class": "occ"}, text=f"¶ {occ.paragraph}"))
+        for i, a in enumerate(links):
+            if i:
+                append_text(span, ", ")
+            span.append(a)
+    return span
+
+
+def glossary_section(merged: Merged, target: Target) -> etree._Element:
+    st = _State(target, None)
+    sec = E("section", {"id": "glossary", "class": "matter glossary", "role": "doc-glossary", **_epub_type("glossary")})
+    sec.append(E("h1", text="Glossary"))
+    sec.append(E("p", {"class": "matter-key"}, text="Terms linked from their first occurrence in each text; "
+                 "each entry lists every paragraph where the term occurs."))
+    dl = E("dl")
+    for entry in sorted(merged.edition.glossary, key=lambda e: e.sort):
+        el = entry.element
+        dt = E("dt", {"id": entry.id}, E("dfn", text=entry.label))
+        orig = el.find("orig")
+        if orig is not None:
+            lang = orig.get(f"{{{XML_NS}}}lang")
+            dt.append(E("span", {"class": "orig", "lang": lang, f"{{{XML_NS}}}lang": lang}, text=orig.text))
+            dt[-1].tail = ""
+            dt[-2].tail = " "
+            if el.findtext("translit") and el.findtext("translit") != entry.label:
+                append_text(dt, " ")
+                dt.append(E("i", {"class": "translit"}, text=el.findtext("translit")))
+        dd = E("dd")
+        for p in el.find("def"):
+            para = E("p")
+            render_children(to_tei(p), para, st)
+            dd.append(para)
+        if entry.see:
+            see = E("p", {"class": "see"}, text="See also ")
+            for i, ref in enumerate(entry.see):
+                if i:
+                    append_text(see, ", ")
+                label = next(e.label for e in merged.edition.glossary if e.id == ref)
+                see.append(E("a", {"href": target.link(ref)}, text=label))
+            append_text(see, ".")
+            dd.append(see)
+        occ = E("p", {"class": "occ-list"})
+        occ.append(_occurrence_links(merged, entry.id, target))
+        dd.append(occ)
+        dl.append(dt)
+        dl.append(dd)
+    sec.append(dl)
+    return sec
+
+
+def persons_section(merged: Merged, target: Target) -> etree._Element:
+    st = _State(target, None)
+    sec = E("section", {"id": "persons", "class": "matter persons", "role": "doc-index", **_epub_type("index")})
+    sec.append(E("h1", text="Index of persons"))
+    ul = E("ul", {"class": "index-list"})
+    for entry in sorted(merged.edition.persons, key=lambda e: e.sort):
+        el = entry.element
+        li = E("li", {"id": entry.id})
+        li.append(E("b", {"class": "index-name"}, text=el.findtext("sort").strip()))
+        append_text(li, f" ({el.findtext('dates').strip()}). ")
+        desc = E("span", {"class": "index-desc"})
+        render_children(to_tei(el.find("desc")), desc, st)
+        li.append(desc)
+        append_text(li, " ")
+        li.append(_occurrence_links(merged, entry.id, target))
+        ul.append(li)
+    sec.append(ul)
+    return sec
+
+
+def sources_section(merged: Merged, target: Target) -> etree._Element:
+    sec = E("section", {"id": "sources", "class": "matter sources", "role": "doc-bibliography", **_epub_type("bibliography")})
+    sec.append(E("h1", text="Sources"))
+    ul = E("ul", {"class": "sources-list"})
+    for mt in merged.texts:
+        t = mt.text
+        li = E("li")
+        bibl = t.tree.find(f"{T}teiHeader//{T}sourceDesc/{T}bibl")
+        render_children(bibl, li, _State(target, mt))
+        url = t.header("tei:fileDesc/tei:publicationStmt/tei:ptr/@target")
+        append_text(li, " Captured from ")
+        li.append(E("a", {"href": url, "class": "url"}, text=url))
+        wit = t.tree.find(f"{T}teiHeader//{T}witness")
+        append_text(li, f". Witness: {wit.get('file')}, SHA-256 {wit.get('sha256')}.")
+        ul.append(li)
+    sec.append(ul)
+    return sec
+
+

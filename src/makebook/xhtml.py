@@ -1,0 +1,352 @@
+"""TEI to XHTML: one small function per TEI element (as the TEI Stylesheets do).
+
+The same mapping serves both writers; `Target` says what differs: where ids live (one
+file per text in the EPUB, one document in the PDF) and how notes are shown (EPUB 3
+footnotes gathered at the end of the file, or CSS `float: footnote` inline for print).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from lxml import etree
+
+from .merge import MergedText, paragraph_of
+from .textview import T
+from .xmlio import XML_NS
+
+XHTML = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+XML_ID = f"{{{XML_NS}}}id"
+QUOTES = (("“", "”"), ("‘", "’"))
+
+
+@dataclass
+class Target:
+    """What a writer needs that differs between EPUB and print."""
+
+    name: str  # "epub" or "pdf"
+    link: Callable[[str], str]  # id -> href
+
+
+@dataclass
+class _State:
+    target: Target
+    text: MergedText
+    quote_depth: int = 0
+    footnotes: list = field(default_factory=list)
+    apparatus: list = field(default_factory=list)
+
+
+def E(tag: str, attrib: dict | None = None, *children, text: str | None = None) -> etree._Element:
+    el = etree.Element(tag, {k: v for k, v in (attrib or {}).items() if v is not None})
+    el.text = text
+    for c in children:
+        el.append(c)
+    return el
+
+
+def _epub_type(value: str) -> dict:
+    return {f"{{{EPUB_NS}}}type": value}
+
+
+def append_text(parent: etree._Element, text: str | None) -> None:
+    if not text:
+        return
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def render_children(src: etree._Element, out: etree._Element, st: _State) -> None:
+    append_text(out, src.text)
+    for child in src:
+        if isinstance(child.tag, str):
+            handler = HANDLERS.get(child.tag[len(T):] if child.tag.startswith(T) else child.tag)
+            if handler is None:
+                raise KeyError(f"no XHTML mapping for TEI element {child.tag}")
+            handler(child, out, st)
+        append_text(out, child.tail)
+
+
+def _wrap(tag: str, attrib: dict | None = None):
+    def handler(src, out, st):
+        el = E(tag, attrib)
+        render_children(src, el, st)
+        out.append(el)
+    return handler
+
+
+def _p(src, out, st):
+    n = src.get("n")
+    el = E("p", {"id": src.get(XML_ID), "class": "para"})
+    if n:
+        el.append(E("a", {"class": "pnum", "href": f"#{src.get(XML_ID)}", "title": f"Paragraph {n}"}, text=n))
+        el[-1].tail = " "
+    render_children(src, el, st)
+    out.append(el)
+
+
+def _head(src, out, st):
+    parent = src.getparent().tag
+    if parent == f"{T}figure":
+        el = E("p", {"class": "caption-text"})
+    elif parent == f"{T}quote":
+        el = E("p", {"class": "quoted-head"})
+    else:
+        depth = len([a for a in src.iterancestors(f"{T}div")]) + 1
+        el = E(f"h{min(depth + 1, 6)}", {"id": src.getparent().get(XML_ID)})
+    render_children(src, el, st)
+    out.append(el)
+
+
+def _div(src, out, st):
+    el = E("section", {"class": "section"})
+    render_children(src, el, st)
+    out.append(el)
+
+
+def _q(src, out, st):
+    opening, closing = QUOTES[st.quote_depth % 2]
+    st.quote_depth += 1
+    span = E("span", {"class": "q"}, text=opening)
+    render_children(src, span, st)
+    append_text(span, closing)
+    st.quote_depth -= 1
+    out.append(span)
+
+
+def _quote(src, out, st):
+    if any(c.tag in (f"{T}p", f"{T}head") for c in src):
+        el = E("blockquote", {"lang": src.get(f"{{{XML_NS}}}lang")})
+        render_children(src, el, st)
+        out.append(el)
+    else:
+        _q(src, out, st)
+
+
+def _cit(src, out, st):
+    el = E("figure", {"class": "cit"})
+    render_children(src, el, st)
+    out.append(el)
+
+
+def _bibl(src, out, st):
+    if src.getparent().tag == f"{T}cit":
+        el = E("figcaption", {"class": "source"}, text="— ")
+    else:
+        el = E("span", {"class": "bibl"})
+    render_children(src, el, st)
+    out.append(el)
+
+
+def _title(src, out, st):
+    if src.get("level") == "a":
+        _q(src, out, st)
+    else:
+        _wrap("i", {"class": "title"})(src, out, st)
+
+
+def _foreign(src, out, st):
+    lang = src.get(f"{{{XML_NS}}}lang")
+    _wrap("i", {"class": "foreign", "lang": lang, f"{{{XML_NS}}}lang": lang})(src, out, st)
+
+
+def _hi(src, out, st):
+    tag, cls = {"italic": ("em", None), "bold": ("strong", None), "smallcaps": ("span", "sc")}[src.get("rend")]
+    _wrap(tag, {"class": cls})(src, out, st)
+
+
+def _ref(src, out, st):
+    if src.get("type") == "authorial-note":
+        _wrap("span", {"class": "authnote", "title": f"Call to the author’s endnote {src.get('n')}, not in the source"})(src, out, st)
+        return
+    target = src.get("target")
+    href = st.target.link(target[1:]) if target.startswith("#") else target
+    _wrap("a", {"href": href})(src, out, st)
+
+
+def _figure(src, out, st):
+    el = E("div", {"class": "caption", "role": "note"}, E("span", {"class": "caption-label"}, text="Image caption: "))
+    render_children(src, el, st)
+    out.append(el)
+
+
+def _app_call(src, out, st, reading: etree._Element | None) -> None:
+    """Put the (corrected) reading and the letter that calls its apparatus entry."""
+    app_id = src.get(XML_ID)
+    if reading is not None:
+        render_children(reading, out, st)
+    call = E("a", {"class": "app-call", "id": f"ref-{app_id}", "href": f"#{app_id}", "role": "doc-noteref",
+                   "title": "textual apparatus", **_epub_type("noteref")}, text=src.get("n"))
+    out.append(call)
+    st.apparatus.append(src)
+
+
+def _choice(src, out, st):
+    _app_call(src, out, st, src.find(f"{T}corr") if src.find(f"{T}corr") is not None else src.find(f"{T}reg"))
+
+
+def _supplied(src, out, st):
+    span = E("span", {"class": "supplied"}, text="[")
+    render_children(src, span, st)
+    append_text(span, "]")
+    out.append(span)
+    _app_call(src, out, st, None)
+
+
+def _gap(src, out, st):
+    _app_call(src, out, st, None)
+
+
+def _note(src, out, st):
+    nid, n = src.get(XML_ID), src.get("n")
+    if src.get("type") == "textual":
+        st.apparatus.append(src)
+        out.append(E("a", {"class": "app-call", "id": f"ref-{nid}", "href": f"#{nid}", "role": "doc-noteref",
+                           **_epub_type("noteref")}, text="*"))
+        return
+    if st.target.name == "pdf":
+        fn = E("span", {"class": "footnote", "id": nid, "data-n": n})
+        for p in src:
+            render_children(p, fn, st)
+            append_text(fn, " ")
+        out.append(fn)
+        return
+    out.append(E("a", {"class": "noteref", "id": f"ref-{nid}", "href": f"#{nid}", "role": "doc-noteref",
+                       **_epub_type("noteref")}, text=n))
+    aside = E("aside", {"class": "footnote", "id": nid, "role": "doc-footnote", **_epub_type("footnote")})
+    for i, p in enumerate(src):
+        para = E("p")
+        if i == 0:
+            para.append(E("a", {"class": "backlink", "href": f"#ref-{nid}", "role": "doc-backlink",
+                                "title": "back to the text"}, text=f"{n}."))
+            para[-1].tail = " "
+        render_children(p, para, st)
+        aside.append(para)
+    st.footnotes.append(aside)
+
+
+def _entry_ref(kind: str):
+    def handler(src, out, st):
+        ref = src.get("ref")[1:]
+        if src.get("rend") == "first":
+            el = E("a", {"class": kind, "id": src.get(XML_ID), "href": st.target.link(ref)})
+        else:
+            el = E("span", {"class": f"{kind}-occ", "id": src.get(XML_ID)})
+        render_children(src, el, st)
+        out.append(el)
+    return handler
+
+
+def _abbr(src, out, st):
+    _wrap("abbr", {"title": src.get("expan"), "class": "sc"})(src, out, st)
+
+
+def _opener(src, out, st):
+    for child in src:
+        if child.tag == f"{T}gap":
+            _gap(child, out, st)
+        else:
+            el = E("p", {"class": child.tag[len(T):]})
+            render_children(child, el, st)
+            out.append(el)
+
+
+def _skip(src, out, st):
+    pass
+
+
+HANDLERS: dict[str, Callable] = {
+    "p": _p, "head": _head, "div": _div, "q": _q, "quote": _quote, "cit": _cit, "bibl": _bibl,
+    "title": _title, "foreign": _foreign, "hi": _hi, "ref": _ref, "figure": _figure,
+    "choice": _choice, "supplied": _supplied, "gap": _gap, "note": _note,
+    "term": _entry_ref("gloss"), "persName": _entry_ref("person"), "abbr": _abbr, "opener": _opener,
+    "lb": _skip, "anchor": _wrap("span"), "list": _wrap("ul"), "item": _wrap("li"), "label": _wrap("b"),
+}
+
+
+@dataclass
+class RenderedText:
+    """A text as XHTML: its section element, and the footnotes an EPUB page appends."""
+
+    section: etree._Element
+    footnotes: list
+
+
+def render_text(mt: MergedText, target: Target, headnote_label: str = "Headnote") -> RenderedText:
+    st = _State(target, mt)
+    body = mt.body
+    section = E("section", {"class": "text", "id": mt.id, "role": "doc-chapter", **_epub_type("chapter")})
+    head = body.find(f"{T}head")
+    h1 = E("h1", {"class": "text-title"})
+    render_children(head, h1, st)
+    for gap in reversed(list(head.itersiblings(f"{T}gap", preceding=True))):
+        _gap(gap, h1, st)
+    section.append(h1)
+    section.append(E("p", {"class": "text-author"}, text=mt.text.author))
+    rest = [c for c in body if isinstance(c.tag, str) and c is not head and not
+            (c.tag == f"{T}gap" and c.getnext() is not None and head in list(c.itersiblings()))]
+    opener = [c for c in rest if c.tag == f"{T}opener"]
+    for c in opener:
+        HANDLERS["opener"](c, section, st)
+    headnote = mt.tei.find(f"{T}text/{T}front/{T}div[@type='headnote']")
+    if headnote is not None:
+        box = E("section", {"class": "headnote", "role": "doc-preface", "aria-label": f"Editors’ headnote to {mt.text.title}"})
+        box.append(E("h2", {"class": "headnote-title"}, text=headnote_label))
+        render_children(headnote, box, st)
+        section.append(box)
+    wrapper = E("div", {"class": "text-body"})
+    for c in rest:
+        if c.tag != f"{T}opener":
+            HANDLERS[c.tag[len(T):]](c, wrapper, st)
+            append_text(wrapper, c.tail)
+    section.append(wrapper)
+    if st.apparatus:
+        section.append(render_apparatus(mt, st.apparatus, st))
+    return RenderedText(section, st.footnotes)
+
+
+def _plain(el: etree._Element | None) -> str:
+    return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+
+def _witness_reading(el: etree._Element) -> str:
+    if el.find(f".//{T}lb[@type='capture-break']") is not None:
+        return "paragraph broken in mid-sentence by the capture; joined"
+    return _plain(el)
+
+
+def render_apparatus(mt: MergedText, items: list, st: _State) -> etree._Element:
+    box = E("section", {"class": "apparatus", "id": f"{mt.id}-apparatus", "role": "doc-endnotes",
+                        "aria-label": f"Textual apparatus to {mt.text.title}", **_epub_type("endnotes")})
+    box.append(E("h2", text="Textual apparatus"))
+    box.append(E("p", {"class": "app-key"}, text="Each entry: paragraph, the edited reading, a bracket, and what the witness has (W)."))
+    ol = E("ol", {"class": "app-list"})
+    for el in items:
+        tag = el.tag[len(T):]
+        where = paragraph_of(el)
+        li = E("li", {"id": el.get(XML_ID), "class": f"app-{tag}"})
+        li.append(E("a", {"class": "backlink", "href": f"#ref-{el.get(XML_ID)}", "role": "doc-backlink",
+                          "title": "back to the text"}, text=(el.get("n") if tag != "note" else "*")))
+        li[-1].tail = f" ¶ {where} " if where != "0" else " before ¶ 1 "
+        if tag == "choice" and el.find(f"{T}sic") is not None:
+            detail = f"{_plain(el.find(f'{T}corr'))}] {_plain(el.find(f'{T}sic'))} W (error of the source, corrected)"
+        elif tag == "choice":
+            detail = f"{_plain(el.find(f'{T}reg')) or '(join)'}] {_witness_reading(el.find(f'{T}orig'))} W (damage of the capture, repaired)"
+        elif tag == "supplied":
+            detail = f"[{_plain(el)}] supplied by the editors; not in W ({el.get('reason')})"
+        elif tag == "gap":
+            detail = f"omitted: {_plain(el.find(f'{T}desc'))} ({el.get('quantity')} words of W, {el.get('reason')})"
+        else:
+            detail = ""
+            append_text(li, detail)
+            for p in el:
+                render_children(p, li, st)
+            ol.append(li)
+            continue
+        append_text(li, detail)
+        ol.append(li)
+    box.append(ol)
+    return box
