@@ -115,4 +115,4 @@ def form_pattern(forms: list[str], case_sensitive: bool) -> re.Pattern | None:
     if not forms:
         return None
     alts = sorted({re.escape(fold(f).strip()) for f in forms}, key=len, reverse=True)
-    return re.compile(r"(?<![\w'-])(?:" + "|".join(alts) + r")(?![\w-])", 0 if case_sensitive else re.IGNORECASE)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?!\w)", 0 if case_sensitive else re.IGNORECASE)
