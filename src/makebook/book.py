@@ -53,7 +53,7 @@ def title_page(merged: Merged) -> Page:
 
 def colophon(merged: Merged) -> Page:
     sec = E("section", {"id": "colophon", "class": "matter colophon", "role": "doc-colophon", **_epub_type("colophon")})
-    sec.append(E("h1", text="Colophon"))
+    sec.append(E("h1", {"data-title": "Colophon"}, text="Colophon"))
     date = source_date(merged).strftime("%-d %B %Y")
     subtitle = edition_field(merged, "//tei:titleStmt/tei:title[@type='sub']")
     for text in (

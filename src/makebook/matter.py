@@ -27,7 +27,7 @@ def front_divs(merged: Merged, target: Target, where: str) -> list[etree._Elemen
         kind = div.get("type")
         sec = E("section", {"id": div.get(XML_ID), "class": f"matter {kind}", "role": ROLES.get(kind),
                             **_epub_type(ROLES.get(kind, "doc-appendix")[4:])})
-        h = E("h1")
+        h = E("h1", {"data-title": "".join(div.find(f"{T}head").itertext())})
         render_children(div.find(f"{T}head"), h, st)
         sec.append(h)
         for child in div:
@@ -98,7 +98,7 @@ def _occurrence_links(merged: Merged, entry_id: str, target: Target) -> etree._E
 def glossary_section(merged: Merged, target: Target) -> etree._Element:
     st = _State(target, None)
     sec = E("section", {"id": "glossary", "class": "matter glossary", "role": "doc-glossary", **_epub_type("glossary")})
-    sec.append(E("h1", text="Glossary"))
+    sec.append(E("h1", {"data-title": "Glossary"}, text="Glossary"))
     sec.append(E("p", {"class": "matter-key"}, text="Terms linked from their first occurrence in each text; "
                  "each entry lists every paragraph where the term occurs."))
     dl = E("dl")
@@ -140,7 +140,7 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
 def persons_section(merged: Merged, target: Target) -> etree._Element:
     st = _State(target, None)
     sec = E("section", {"id": "persons", "class": "matter persons", "role": "doc-index", **_epub_type("index")})
-    sec.append(E("h1", text="Index of persons"))
+    sec.append(E("h1", {"data-title": "Index of persons"}, text="Index of persons"))
     ul = E("ul", {"class": "index-list"})
     for entry in sorted(merged.edition.persons, key=lambda e: e.sort):
         el = entry.element
@@ -159,7 +159,7 @@ def persons_section(merged: Merged, target: Target) -> etree._Element:
 
 def sources_section(merged: Merged, target: Target) -> etree._Element:
     sec = E("section", {"id": "sources", "class": "matter sources", "role": "doc-bibliography", **_epub_type("bibliography")})
-    sec.append(E("h1", text="Sources"))
+    sec.append(E("h1", {"data-title": "Sources"}, text="Sources"))
     ul = E("ul", {"class": "sources-list"})
     for mt in merged.texts:
         t = mt.text

@@ -49,18 +49,29 @@ def layout(merged: Merged):
     fonts = FontConfiguration()
     css = CSS(filename=str(STYLES / "print.css"), font_config=fonts)
     doc = HTML(string=book_html(merged), base_url=str(STYLES) + "/").render(stylesheets=[css], font_config=fonts)
-    return doc, page_marks(doc)
+    return doc, page_marks(doc, merged.texts[0].id)
 
 
-def page_marks(doc) -> list[PageMark]:
-    """For each page, its printed label and the first element id laid out on it."""
+def page_marks(doc, first_body_id: str) -> list[PageMark]:
+    """For each page, its printed folio (roman in the front matter) and the first element id on it."""
+    first_body = next(i for i, page in enumerate(doc.pages) if first_body_id in page.anchors)
     marks = []
     for i, page in enumerate(doc.pages):
         if not page.anchors:
             continue
         first = min(page.anchors.items(), key=lambda kv: (round(kv[1][1], 1), kv[1][0]))[0]
-        marks.append(PageMark(str(i + 1), first))
+        marks.append(PageMark(roman(i + 1) if i < first_body else str(i - first_body + 1), first))
     return marks
+
+
+def roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
 
 
 def write_pdf(doc, merged: Merged) -> bytes:

@@ -280,7 +280,7 @@ def render_text(mt: MergedText, target: Target, headnote_label: str = "Headnote"
     body = mt.body
     section = E("section", {"class": "text", "id": mt.id, "role": "doc-chapter", **_epub_type("chapter")})
     head = body.find(f"{T}head")
-    h1 = E("h1", {"class": "text-title"})
+    h1 = E("h1", {"class": "text-title", "data-title": mt.text.title})
     render_children(head, h1, st)
     for gap in reversed(list(head.itersiblings(f"{T}gap", preceding=True))):
         _gap(gap, h1, st)
