@@ -104,12 +104,13 @@ def paragraph_of(el: etree._Element) -> str:
 # Notes ---------------------------------------------------------------------
 
 def _place_notes(mt: MergedText, notes: list[Note], errors: list[EditionError]) -> None:
-    placed: dict[tuple[int, str, int], Note] = {}
+    # Keyed by the element itself (not id()), which also keeps its proxy alive.
+    placed: dict[tuple[etree._Element, str, int], Note] = {}
     for note in notes:
         spot = _find_note_spot(mt, note, errors)
         if spot is None:
             continue
-        key = (id(spot.node), spot.where, spot.offset)
+        key = (spot.node, spot.where, spot.offset)
         if key in placed:
             other = placed[key]
             errors.append(EditionError(note.path, note.line, f"note “{note.id}” is on the same phrase as “{other.id}” (line {other.line})",

@@ -208,6 +208,7 @@ def _note(src, out, st):
                            **_epub_type("noteref")}, text="*"))
         return
     if st.target.name == "pdf":
+        out.append(E("span", {"class": "fn-call", "id": f"ref-{nid}"}))
         fn = E("span", {"class": "footnote", "id": nid, "data-n": n})
         for p in src:
             render_children(p, fn, st)

@@ -1,0 +1,86 @@
+"""The PDF read back with a PDF library: TOC numbers, footnote placement, fonts, outline."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from test_pipeline import built  # noqa: F401  (the session build)
+
+
+@pytest.fixture(scope="module")
+def pdf(built):  # noqa: F811
+    return PdfReader(built / "implosion-of-the-ussr.pdf")
+
+
+def _outline(pdf):
+    out = []
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                out.append((item.title, pdf.get_destination_page_number(item)))
+    walk(pdf.outline)
+    return out
+
+
+def test_outline_has_every_text_and_the_back_matter(pdf):
+    titles = [t for t, _ in _outline(pdf)]
+    for expected in ("Contents", "The Collapse of the U.S.S.R.", "Conclusion", "Glossary", "Index of persons", "Colophon"):
+        assert expected in titles
+
+
+def test_every_toc_number_is_the_page_of_its_heading(pdf):
+    outline = {item.title: pdf.get_destination_page_number(item) for item in pdf.outline if not isinstance(item, list)}
+    contents_page = outline["Contents"]
+    toc_text = pdf.pages[contents_page].extract_text()
+    body_start = min(p for t, p in outline.items() if t not in ("Introduction", "Editorial principles", "Contents"))
+    checked = 0
+    for title, page in outline.items():
+        if title == "Contents":
+            continue
+        key = re.escape(title[:25])
+        m = re.search(key + r".*?(\b[ivxlc]+|\d+)\s*$", toc_text, re.M | re.S)
+        assert m, f"{title} not in the contents"
+        folio = m.group(1)
+        expected = page + 1 if not folio.isdigit() else page - body_start + 1
+        got = _roman_value(folio) if not folio.isdigit() else int(folio)
+        assert got == expected, f"{title}: contents says {folio}, heading is on folio {expected}"
+        checked += 1
+    assert checked >= 10
+
+
+def _roman_value(s: str) -> int:
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+    total = 0
+    for a, b in zip(s, s[1:] + " "):
+        total += -values[a] if values.get(b, 0) > values[a] else values[a]
+    return total
+
+
+def test_footnotes_sit_on_the_page_of_their_call(pdf):
+    dests = pdf.named_destinations
+    calls = [k for k in dests if k.startswith("ref-") and k[4:] in dests and "-app" not in k]
+    assert len(calls) >= 60
+    moved = [k for k in calls if pdf.get_destination_page_number(dests[k]) != pdf.get_destination_page_number(dests[k[4:]])]
+    assert len(moved) / len(calls) < 0.02, moved
+
+
+def test_every_font_is_embedded(pdf):
+    fonts = {}
+    for page in pdf.pages:
+        for font in (page.get("/Resources", {}).get("/Font", {}) or {}).values():
+            font = font.get_object()
+            desc = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            desc = desc.get_object()
+            fonts[font["/BaseFont"]] = any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+
+
+def test_document_metadata(pdf):
+    meta = pdf.metadata
+    assert "Implosion of the USSR" in meta.title
+    assert "Doyle" in (meta.author or "")
+    assert pdf.trailer["/Root"].get("/Lang") == "en"
