@@ -18,7 +18,7 @@ def _fail(errors: list[EditionError]) -> None:
 class _Group(click.Group):
     """Turns edition errors into one-line messages and exit status 1, never a traceback."""
 
-    def invoke(self, ctx):
+    def invoke(self, ctx):  # noqa: D102
         try:
             return super().invoke(ctx)
         except EditionError as err:
@@ -106,3 +106,24 @@ def build(root: Path, fmt: str, out: Path | None, quiet: bool) -> None:
         if path:
             click.echo(f"wrote {path} ({path.stat().st_size // 1024} KB)")
     click.echo(f"built in {time.perf_counter() - start:.1f} s")
+
+
+@main.group()
+def notes() -> None:
+    """Work with the editorial notes."""
+
+
+@notes.command("add")
+@click.argument("text_id")
+@click.option("--anchor", required=True, help="The exact phrase the note explains.")
+@click.option("--type", "note_type", type=click.Choice(["explanatory", "textual"]), default="explanatory", show_default=True)
+@click.option("--prefix", default="", help="Text just before the phrase, if it recurs.")
+@click.option("--suffix", default="", help="Text just after the phrase, if it recurs.")
+@click.option("--occurrence", type=int, default=None, help="Which match, if the phrase recurs.")
+@click.pass_obj
+def notes_add(root: Path, text_id: str, anchor: str, note_type: str, prefix: str, suffix: str, occurrence: int | None) -> None:
+    """Write a skeleton note for TEXT_ID, in text order, after checking that it places."""
+    from .notes_add import add_note
+
+    path, note_id, line = add_note(root, text_id, anchor, note_type, prefix, suffix, occurrence)
+    click.echo(f"{path}:{line}: added note “{note_id}”; write its text between <p> and </p>")

@@ -35,8 +35,9 @@ class _Collector:
         return None if found else tree
 
 
-def load(root: Path) -> Edition:
-    """Load edition/, notes/ under `root`, or raise ErrorList."""
+def load(root: Path, skeletons_ok: bool = False) -> Edition:
+    """Load edition/, notes/ under `root`, or raise ErrorList. `skeletons_ok` lets notes
+    without text pass (while `notes add` is writing several)."""
     c = _Collector()
     meta_path = root / "edition" / "edition.xml"
     meta = c.parse(meta_path, "edition")
@@ -49,7 +50,7 @@ def load(root: Path) -> Edition:
     notes_dir = root / "notes"
     for path in sorted(notes_dir.glob("*.xml")):
         if path.name not in RESERVED_NOTES:
-            notes.extend(_load_notes(c, path, known_texts))
+            notes.extend(_load_notes(c, path, known_texts, skeletons_ok))
     glossary = _load_entries(c, notes_dir / "glossary.xml", "glossary")
     persons = _load_entries(c, notes_dir / "persons.xml", "persons") if (notes_dir / "persons.xml").exists() else []
     edition = Edition(root, meta.getroot(), texts, notes, glossary, persons)
@@ -82,7 +83,7 @@ def _load_text(c: _Collector, path: Path, line: int, meta_path: Path) -> Text | 
     return Text(path.stem, path, tei, witness)
 
 
-def _load_notes(c: _Collector, path: Path, known_texts: set[str]) -> list[Note]:
+def _load_notes(c: _Collector, path: Path, known_texts: set[str], skeletons_ok: bool) -> list[Note]:
     tree = c.parse(path, "notes")
     if tree is None:
         return []
@@ -92,6 +93,10 @@ def _load_notes(c: _Collector, path: Path, known_texts: set[str]) -> list[Note]:
         c.errors.append(EditionError(path, root.sourceline, f"notes for unknown text “{text_id}”",
                                      f"use one of: {', '.join(sorted(known_texts))}"))
         return []
+    for n in root.iterfind("note"):
+        if not skeletons_ok and not "".join(n.itertext()).strip():
+            c.errors.append(EditionError(path, n.sourceline, f"note “{n.get(XML_ID)}” has no text yet",
+                                         "write it between <p> and </p>, or remove the note"))
     return [Note(id=n.get(XML_ID), text_id=text_id, type=n.get("type"), anchor=n.get("anchor"),
                  prefix=n.get("prefix", ""), suffix=n.get("suffix", ""),
                  occurrence=int(n.get("occurrence")) if n.get("occurrence") else None,

@@ -62,7 +62,7 @@ def merge(ed: Edition) -> Merged:
         notes_by_text[note.text_id].append(note)
     matched_forms: set[int] = set()
     for mt in merged.texts:
-        _number_paragraphs(mt)
+        number_paragraphs(mt)
         _place_notes(mt, notes_by_text[mt.id], errors)
         _mark_entries(mt, ed.entries, merged, matched_forms)
         _mark_acronyms(mt)
@@ -83,7 +83,7 @@ def merge(ed: Edition) -> Merged:
     return merged
 
 
-def _number_paragraphs(mt: MergedText) -> None:
+def number_paragraphs(mt: MergedText) -> None:
     for n, p in enumerate(mt.body.iter(f"{T}p"), 1):
         p.set("n", str(n))
         p.set(XML_ID, f"{mt.id}-p{n}")
@@ -107,7 +107,7 @@ def _place_notes(mt: MergedText, notes: list[Note], errors: list[EditionError]) 
     # Keyed by the element itself (not id()), which also keeps its proxy alive.
     placed: dict[tuple[etree._Element, str, int], Note] = {}
     for note in notes:
-        spot = _find_note_spot(mt, note, errors)
+        spot = find_note_spot(mt, note, errors)
         if spot is None:
             continue
         key = (spot.node, spot.where, spot.offset)
@@ -124,7 +124,7 @@ def _place_notes(mt: MergedText, notes: list[Note], errors: list[EditionError]) 
         el.set("n", str(numbers[el.get("type")]))
 
 
-def _find_note_spot(mt: MergedText, note: Note, errors: list[EditionError]) -> Spot | None:
+def find_note_spot(mt: MergedText, note: Note, errors: list[EditionError]) -> Spot | None:
     if note.target:
         found = mt.tei.xpath("//*[@xml:id=$id]", id=note.target[1:])
         if not found:
@@ -134,17 +134,17 @@ def _find_note_spot(mt: MergedText, note: Note, errors: list[EditionError]) -> S
         return Spot(found[0], "tail", 0)
     phrase = fold(note.anchor).strip()
     prefix, suffix = fold(note.prefix), fold(note.suffix)
+    # A phrase that begins or ends with a letter matches whole words only ("Pablo" is not "Pabloite").
+    pattern = re.compile((r"(?<!\w)" if phrase[:1].isalnum() else "") + re.escape(phrase)
+                         + (r"(?!\w)" if phrase[-1:].isalnum() else ""))
     matches = []
     for block in blocks(mt.body):
         reading = Reading(block)
-        start = reading.text.find(phrase)
-        while start >= 0:
-            end = start + len(phrase)
-            before, after = reading.text[:start], reading.text[end:]
+        for m in pattern.finditer(reading.text):
+            before, after = reading.text[:m.start()], reading.text[m.end():]
             if (not prefix or before.endswith(prefix) or before.rstrip().endswith(prefix.strip())) and \
                (not suffix or after.startswith(suffix) or after.lstrip().startswith(suffix.strip())):
-                matches.append((reading, start, end))
-            start = reading.text.find(phrase, start + 1)
+                matches.append((reading, m.start(), m.end()))
     if note.occurrence:
         if note.occurrence > len(matches):
             errors.append(EditionError(note.path, note.line, f"note “{note.id}”: occurrence {note.occurrence} asked, "
