@@ -7,6 +7,7 @@ term wrapper can be inserted at the exact place in the tree.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -33,36 +34,48 @@ class Reading:
 
     def __init__(self, block: etree._Element):
         self.block = block
+        self._segments: list[tuple[etree._Element, str]] = []
+        self._seg: list[int] = []  # per folded character: its segment
+        self._off: list[int] = []  # per folded character: its offset in the segment's raw text
         chars: list[str] = []
-        self.spots: list[Spot] = []
-        self._walk(block, chars, inside=True)
+        self._walk(block, chars)
         self.text = "".join(chars)
 
     def _add(self, node, where: str, raw: str, chars: list[str]) -> None:
+        seg = len(self._segments)
+        self._segments.append((node, where))
         for k, c in enumerate(raw):
-            f = fold(c) if not c.isspace() else " "
+            f = _fold_char(c)
             if f == " " and (not chars or chars[-1] == " "):
                 continue
-            for ch in f:
-                chars.append(ch)
-                self.spots.append(Spot(node, where, k))
+            chars.extend(f)
+            self._seg.extend([seg] * len(f))
+            self._off.extend([k] * len(f))
 
-    def _walk(self, el, chars, inside: bool) -> None:
-        if el.text and inside:
+    def _walk(self, el, chars) -> None:
+        if el.text:
             self._add(el, "text", el.text, chars)
         for child in el:
             if isinstance(child.tag, str) and child.tag not in _SKIP:
-                self._walk(child, chars, inside=True)
+                self._walk(child, chars)
             if child.tail:
                 self._add(child, "tail", child.tail, chars)
 
+    def spot(self, i: int, after: bool = False) -> Spot:
+        node, where = self._segments[self._seg[i]]
+        return Spot(node, where, self._off[i] + (1 if after else 0))
+
     def end_spot(self, end: int) -> Spot:
         """The place just after folded character end-1."""
-        s = self.spots[end - 1]
-        return Spot(s.node, s.where, s.offset + 1)
+        return self.spot(end - 1, after=True)
 
     def span(self, start: int, end: int) -> tuple[Spot, Spot]:
-        return self.spots[start], self.end_spot(end)
+        return self.spot(start), self.end_spot(end)
+
+
+@functools.cache
+def _fold_char(c: str) -> str:
+    return " " if c.isspace() else fold(c)
 
 
 def blocks(root: etree._Element):

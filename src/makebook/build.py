@@ -1,44 +1,64 @@
 """`makebook build`: load, merge, lay out the PDF, write the EPUB and the PDF.
 
 Outputs are written to a temporary file and renamed, so dist/ only ever holds complete
-books; a failed or interrupted build leaves the previous ones in place.
+books; a failed or interrupted build leaves the previous ones in place. A content-hash
+cache makes a rebuild of unchanged sources a no-op, and lets the EPUB alone be rebuilt
+from the page breaks of the last PDF layout of the same sources.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from .cache import State, input_key
 from .load import load
 from .merge import merge
 from .xmlio import write_atomic
 
 SLUG = "implosion-of-the-ussr"
+STYLES = Path(__file__).resolve().parents[2] / "styles"
 
 
 @dataclass
 class Outputs:
-    epub: Path | None
-    pdf: Path | None
+    written: dict[str, Path] = field(default_factory=dict)
+    up_to_date: bool = False
+    page_list: bool = True
 
 
 def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outputs:
+    targets = {fmt: out / f"{SLUG}.{fmt}" for fmt in sorted(formats)}
+    key = input_key(root, STYLES)
+    state = State(root)
+    if state.up_to_date(key, targets):
+        return Outputs(targets, up_to_date=True)
+    result = Outputs()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   disable=quiet, transient=True) as progress:
         step = progress.add_task("loading and validating sources")
         merged = merge(load(root))
-        result = Outputs(None, None)
-        progress.update(step, description="laying out the PDF (WeasyPrint)")
-        from .pdf import layout, write_pdf
-        doc, marks = layout(merged)
+        from .epub import PageMark
+        cached = state.marks(key)
+        doc = None
+        if "pdf" in formats:
+            progress.update(step, description="laying out the PDF (WeasyPrint)")
+            from .pdf import layout
+            doc, marks = layout(merged)
+        elif cached is not None:
+            marks = [PageMark(*m) for m in cached]
+        else:
+            marks, result.page_list = [], False
         if "epub" in formats:
             progress.update(step, description="writing the EPUB")
             from .epub import write_epub
-            result.epub = out / f"{SLUG}.epub"
-            write_atomic(result.epub, write_epub(merged, marks))
-        if "pdf" in formats:
+            write_atomic(targets["epub"], write_epub(merged, marks))
+            result.written["epub"] = targets["epub"]
+        if doc is not None:
             progress.update(step, description="writing the PDF")
-            result.pdf = out / f"{SLUG}.pdf"
-            write_atomic(result.pdf, write_pdf(doc, merged))
+            from .pdf import write_pdf
+            write_atomic(targets["pdf"], write_pdf(doc, merged))
+            result.written["pdf"] = targets["pdf"]
+    state.save(key, [[m.label, m.element_id] for m in marks] if doc is not None else None, result.written)
     return result

@@ -102,9 +102,10 @@ def build(root: Path, fmt: str, out: Path | None, quiet: bool) -> None:
     start = time.perf_counter()
     formats = {"epub", "pdf"} if fmt == "all" else {fmt}
     result = run(root, out or root / "dist", formats, quiet)
-    for path in (result.epub, result.pdf):
-        if path:
-            click.echo(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+    for path in result.written.values():
+        click.echo(f"{'up to date' if result.up_to_date else 'wrote'} {path} ({path.stat().st_size // 1024} KB)")
+    if not result.page_list:
+        click.echo("note: the EPUB has no page list yet: build the PDF once (makebook build) to get its page breaks")
     click.echo(f"built in {time.perf_counter() - start:.1f} s")
 
 

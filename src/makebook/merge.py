@@ -36,6 +36,16 @@ class Occurrence:
 class MergedText:
     text: Text
     tei: etree._Element
+    _readings: dict = field(default_factory=dict, repr=False)
+
+    def readings(self) -> list[Reading]:
+        """The reading text of every block, built once and rebuilt only where changed."""
+        return [self._readings.get(b) or self._readings.setdefault(b, Reading(b)) for b in blocks(self.body)]
+
+    def changed(self, node: etree._Element) -> None:
+        """Forget the reading of the block holding `node`, after an insertion there."""
+        for el in (node, *node.iterancestors()):
+            self._readings.pop(el, None)
 
     @property
     def id(self) -> str:
@@ -118,6 +128,7 @@ def _place_notes(mt: MergedText, notes: list[Note], errors: list[EditionError]) 
             continue
         placed[key] = note
         insert_at(spot, _tei_note(note))
+        mt.changed(spot.node)
     numbers = {"explanatory": 0, "textual": 0}
     for el in mt.body.iter(f"{T}note"):
         numbers[el.get("type")] += 1
@@ -138,8 +149,7 @@ def find_note_spot(mt: MergedText, note: Note, errors: list[EditionError]) -> Sp
     pattern = re.compile((r"(?<!\w)" if phrase[:1].isalnum() else "") + re.escape(phrase)
                          + (r"(?!\w)" if phrase[-1:].isalnum() else ""))
     matches = []
-    for block in blocks(mt.body):
-        reading = Reading(block)
+    for reading in mt.readings():
         for m in pattern.finditer(reading.text):
             before, after = reading.text[:m.start()], reading.text[m.end():]
             if (not prefix or before.endswith(prefix) or before.rstrip().endswith(prefix.strip())) and \
@@ -167,10 +177,10 @@ def find_note_spot(mt: MergedText, note: Note, errors: list[EditionError]) -> Sp
 def _nearest(mt: MergedText, phrase: str) -> str:
     size = max(1, len(phrase.split()))
     candidates: dict[str, str] = {}
-    for block in blocks(mt.body):
-        words = Reading(block).text.split()
+    for reading in mt.readings():
+        words = reading.text.split()
         for i in range(max(1, len(words) - size + 1)):
-            candidates.setdefault(" ".join(words[i:i + size]), paragraph_of(block))
+            candidates.setdefault(" ".join(words[i:i + size]), paragraph_of(reading.block))
     close = difflib.get_close_matches(phrase, candidates, n=3, cutoff=0.5)
     if not close:
         return "no similar phrase either: check the text id and the spelling"
@@ -225,7 +235,7 @@ def _mark_entries(mt: MergedText, entries: list[Entry], merged: Merged, matched_
             tag = "term" if entry.kind == "glossary" else "persName"
             el = etree.Element(f"{T}{tag}", {"ref": f"#{entry.id}", XML_ID: occ_id})
             if not wrap(*reading.span(start, end), el):
-                insert_at(reading.spots[start], el)
+                insert_at(reading.spot(start), el)
             merged.occurrences[entry.id].append(Occurrence(mt.id, occ_id, paragraph_of(block)))
         counter += len(hits)
     seen: set[str] = set()

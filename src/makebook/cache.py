@@ -1,0 +1,57 @@
+"""A content-hash cache over the inputs, the code and the styles.
+
+It records, for the current inputs, where each PDF page begins (so the EPUB alone can be
+rebuilt without laying out the PDF) and the hashes of the last outputs (so a rebuild of
+unchanged sources does nothing).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from . import __version__
+from .xmlio import write_atomic
+
+CODE = Path(__file__).resolve().parent
+INPUT_DIRS = ("edition", "notes")
+
+
+def input_key(root: Path, styles: Path) -> str:
+    """Hash of every source, stylesheet, template, font and module that shapes the outputs."""
+    h = hashlib.sha256(__version__.encode())
+    files = [p for d in INPUT_DIRS for p in (root / d).rglob("*") if p.is_file()]
+    files += [p for p in styles.rglob("*") if p.is_file()]
+    files += [p for p in CODE.rglob("*.py")] + [p for p in (CODE.parents[1] / "schema").glob("*.rng")]
+    for path in sorted(files):
+        h.update(str(path.relative_to(path.parents[1] if path.is_relative_to(root) else path.parent)).encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def file_hash(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+class State:
+    """What the last build left in .makebook-cache/state.json."""
+
+    def __init__(self, root: Path):
+        self.path = root / ".makebook-cache" / "state.json"
+        try:
+            self.data = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            self.data = {}
+
+    def marks(self, key: str) -> list[tuple[str, str]] | None:
+        return self.data.get("marks") if self.data.get("key") == key else None
+
+    def up_to_date(self, key: str, outputs: dict[str, Path]) -> bool:
+        done = self.data.get("outputs", {}) if self.data.get("key") == key else {}
+        return all(done.get(fmt) and done[fmt] == file_hash(path) for fmt, path in outputs.items())
+
+    def save(self, key: str, marks: list | None, outputs: dict[str, Path]) -> None:
+        previous = self.data.get("outputs", {}) if self.data.get("key") == key else {}
+        data = {"key": key, "marks": marks if marks is not None else self.marks(key),
+                "outputs": {**previous, **{fmt: file_hash(p) for fmt, p in outputs.items()}}}
+        write_atomic(self.path, json.dumps(data, indent=1).encode())
