@@ -128,3 +128,24 @@ def notes_add(root: Path, text_id: str, anchor: str, note_type: str, prefix: str
 
     path, note_id, line = add_note(root, text_id, anchor, note_type, prefix, suffix, occurrence)
     click.echo(f"{path}:{line}: added note “{note_id}”; write its text between <p> and </p>")
+
+
+@main.command("watch")
+@click.option("--format", "fmt", type=click.Choice(["epub", "pdf", "all"]), default="all", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder [default: dist/].")
+@click.pass_obj
+def watch_cmd(root: Path, fmt: str, out: Path | None) -> None:
+    """Rebuild on every change of the sources, reporting errors without exiting (Ctrl-C stops)."""
+    from .build import build as run
+    from .watch import watch
+
+    formats = {"epub", "pdf"} if fmt == "all" else {fmt}
+
+    def rebuild() -> None:
+        result = run(root, out or root / "dist", formats, quiet=True)
+        click.echo(("up to date: " if result.up_to_date else "built: ") + ", ".join(str(p) for p in result.written.values()))
+
+    try:
+        watch(root, rebuild, lambda line: click.echo(line, err=line.startswith("error")))
+    except KeyboardInterrupt:
+        pass
