@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,8 +50,14 @@ def _env() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(STYLES / "templates"), autoescape=True)
 
 
+_AUTO_PREFIX = re.compile(r'\sxmlns:ns\d+="' + re.escape(EPUB_NS) + '"|(?<=\s)ns\d+(?=:type=)')
+
+
 def _xml(el: etree._Element) -> str:
-    return etree.tostring(el, encoding="unicode", method="xml")
+    """Serialise a section; lxml names the epub namespace ns0, ns1…: the page shell declares
+    it once as epub:, so use that prefix instead."""
+    return _AUTO_PREFIX.sub(lambda m: "" if m.group(0).lstrip().startswith("xmlns") else "epub",
+                            etree.tostring(el, encoding="unicode", method="xml"))
 
 
 def _fix_links(docs: dict[str, list[etree._Element]]) -> None:

@@ -197,6 +197,14 @@ def _supplied(src, out, st):
 
 
 def _gap(src, out, st):
+    if out.tag in ("div", "section", "blockquote", "figure"):
+        # An omission between blocks: one discreet mark, shared by adjacent gaps.
+        mark = out[-1] if len(out) and out[-1].get("class") == "omission" and not (out[-1].tail or "").strip() else None
+        if mark is None:
+            mark = E("p", {"class": "omission", "title": "text of the capture omitted here: see the apparatus"}, text="[…]")
+            out.append(mark)
+        _app_call(src, mark, st, None)
+        return
     _app_call(src, out, st, None)
 
 
@@ -328,10 +336,11 @@ def render_apparatus(mt: MergedText, items: list, st: _State) -> etree._Element:
     for el in items:
         tag = el.tag[len(T):]
         where = paragraph_of(el)
+        inside = next(el.iterancestors(f"{T}p"), None) is not None
         li = E("li", {"id": el.get(XML_ID), "class": f"app-{tag}"})
         li.append(E("a", {"class": "backlink", "href": f"#ref-{el.get(XML_ID)}", "role": "doc-backlink",
                           "title": "back to the text"}, text=(el.get("n") if tag != "note" else "*")))
-        li[-1].tail = f" ¶ {where} " if where != "0" else " before ¶ 1 "
+        li[-1].tail = " before ¶ 1 " if where == "0" else f" ¶ {where} " if inside else f" after ¶ {where} "
         if tag == "choice" and el.find(f"{T}sic") is not None:
             detail = f"{_plain(el.find(f'{T}corr'))}] {_plain(el.find(f'{T}sic'))} W (error of the source, corrected)"
         elif tag == "choice":
