@@ -21,7 +21,7 @@ class Page:
     title: str
     landmark: str | None  # epub:type for landmarks
     section: etree._Element
-    footnotes: list = field(default_factory=list)
+    after: list = field(default_factory=list)  # elements following the section (notes, apparatus)
     matter: str = "body"  # front, body or back
     children: list[tuple[str, str]] = field(default_factory=list)  # (id, label) for the TOC
 
@@ -65,7 +65,7 @@ def colophon(merged: Merged) -> Page:
         "index are kept apart from the texts and merged in when the book is made. The same sources give this EPUB "
         "and a PDF whose page numbers the EPUB’s page list follows.",
         f"Made with makebook {__version__} (lxml, Jinja, EbookLib, WeasyPrint). Set in EB Garamond by Georg Duffner, "
-        "under the SIL Open Font License (fonts/OFL.txt).",
+        "under the SIL Open Font License, whose text is included in this book (fonts/OFL.txt).",
         f"Identifier: {edition_field(merged, '//tei:idno')}.",
     ):
         sec.append(E("p", text=text))
@@ -82,7 +82,7 @@ def pages(merged: Merged, target: Target) -> list[Page]:
         children = [(h.get("id"), " ".join("".join(h.itertext()).split()))
                     for h in rendered.section.iter("h2") if h.get("id")]
         out.append(Page(f"text-{mt.id}", mt.text.title, "bodymatter" if mt is merged.texts[0] else None,
-                        rendered.section, rendered.footnotes, "body", children))
+                        rendered.section, rendered.after, "body", children))
     out.append(Page("glossary", "Glossary", "glossary", glossary_section(merged, target), matter="back"))
     if merged.edition.persons:
         out.append(Page("persons", "Index of persons", "index", persons_section(merged, target), matter="back"))

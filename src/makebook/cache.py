@@ -42,6 +42,8 @@ class State:
             self.data = json.loads(self.path.read_text())
         except (OSError, ValueError):
             self.data = {}
+        if not isinstance(self.data, dict):  # a damaged cache is ignored, and rewritten by the build
+            self.data = {}
 
     def marks(self, key: str) -> list[tuple[str, str]] | None:
         return self.data.get("marks") if self.data.get("key") == key else None

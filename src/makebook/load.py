@@ -43,14 +43,16 @@ def load(root: Path, skeletons_ok: bool = False) -> Edition:
     meta = c.parse(meta_path, "edition")
     if meta is None:
         raise ErrorList(c.errors)
-    texts = [t for ptr in meta.getroot().iterfind(".//tei:body/tei:ptr", NS)
-             if (t := _load_text(c, root / "edition" / ptr.get("target"), ptr.sourceline, meta_path))]
-    known_texts = {t.id for t in texts}
+    ptrs = list(meta.getroot().iterfind(".//tei:body/tei:ptr", NS))
+    texts = [t for ptr in ptrs if (t := _load_text(c, root / "edition" / ptr.get("target"), ptr.sourceline, meta_path))]
+    # Notes of a text that failed to load are not "for an unknown text": that error is enough.
+    known_texts = {Path(ptr.get("target")).stem for ptr in ptrs}
     notes: list[Note] = []
     notes_dir = root / "notes"
     for path in sorted(notes_dir.glob("*.xml")):
         if path.name not in RESERVED_NOTES:
             notes.extend(_load_notes(c, path, known_texts, skeletons_ok))
+    notes = [n for n in notes if n.text_id in {t.id for t in texts}]
     glossary = _load_entries(c, notes_dir / "glossary.xml", "glossary")
     persons = _load_entries(c, notes_dir / "persons.xml", "persons") if (notes_dir / "persons.xml").exists() else []
     edition = Edition(root, meta.getroot(), texts, notes, glossary, persons)
@@ -74,7 +76,7 @@ def _load_text(c: _Collector, path: Path, line: int, meta_path: Path) -> Text | 
                                      f'write xml:id="{path.stem}"'))
     wit = tei.find(".//tei:sourceDesc/tei:witness", NS)
     witness = path.parent / wit.get("file")
-    if not witness.exists():
+    if not witness.is_file():
         c.errors.append(EditionError(path, wit.sourceline, f"witness {wit.get('file')} not found",
                                      "the witness files live in edition/witnesses/"))
     elif hashlib.sha256(witness.read_bytes()).hexdigest() != wit.get("sha256"):
@@ -112,8 +114,13 @@ def _load_entries(c: _Collector, path: Path, kind: str) -> list[Entry]:
     for el in tree.getroot():
         if not isinstance(el.tag, str):
             continue
-        forms = [Form(f.text.strip(), kind == "persons" or f.get("case") == "sensitive", f.sourceline)
-                 for f in el.iterfind("form")]
+        forms = []
+        for f in el.iterfind("form"):
+            if not (f.text or "").strip():
+                c.errors.append(EditionError(path, f.sourceline, f"empty form in “{el.get(XML_ID)}”",
+                                             "write the word as the texts spell it, or remove the form"))
+                continue
+            forms.append(Form(f.text.strip(), kind == "persons" or f.get("case") == "sensitive", f.sourceline))
         if kind == "glossary":
             label = el.findtext("headword").strip()
             sort = label.lower()

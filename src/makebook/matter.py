@@ -70,10 +70,20 @@ def _matter_block(el, out, st):
         out.append(p)
 
 
+def short_titles(merged: Merged) -> dict[str, str]:
+    """Author and year for each text, with a, b… where an author has two texts of one year."""
+    base = {mt.id: f"{mt.text.author.split()[-1]} {mt.text.date[:4]}" for mt in merged.texts}
+    out = {}
+    for text_id, label in base.items():
+        same = [t for t, l in base.items() if l == label]
+        out[text_id] = label + ("abcdefghij"[same.index(text_id)] if len(same) > 1 else "")
+    return out
+
+
 def _occurrence_links(merged: Merged, entry_id: str, target: Target) -> etree._Element:
     """Back-links to every occurrence: text short title, then ¶ numbers (EPUB) or pages (PDF)."""
     span = E("span", {"class": "occurrences"})
-    titles = {mt.id: mt.text.author.split()[-1] + " " + mt.text.date[:4] for mt in merged.texts}
+    titles = short_titles(merged)
     first = True
     for text_id, occs in groupby(merged.occurrences.get(entry_id, []), key=lambda o: o.text_id):
         if not first:
@@ -87,7 +97,7 @@ def _occurrence_links(merged: Merged, entry_id: str, target: Target) -> etree._E
             if key in seen:
                 continue
             seen.add(key)
-            links.append(E("a", {"href": target.link(occ.id), "class": "occ"}, text=f"¶ {occ.paragraph}"))
+            links.append(E("a", {"href": target.link(occ.id), "class": "occ"}, text=f"¶\u00a0{occ.paragraph}"))
         for i, a in enumerate(links):
             if i:
                 append_text(span, ", ")

@@ -22,7 +22,7 @@ from .xmlio import XML_NS
 
 XML_ID = f"{{{XML_NS}}}id"
 INTERVENTIONS = (f"{T}choice", f"{T}supplied", f"{T}gap")
-_WORD = re.compile(r"\S+")
+_NS = {"tei": T[1:-1]}
 
 
 @dataclass
@@ -94,21 +94,20 @@ def merge(ed: Edition) -> Merged:
 
 
 def number_paragraphs(mt: MergedText) -> None:
-    for n, p in enumerate(mt.body.iter(f"{T}p"), 1):
+    """Number the author's paragraphs (not those of boxes printed beside the article)."""
+    paras = [p for p in mt.body.iter(f"{T}p") if not p.xpath("ancestor::tei:div[@type='sidebar']", namespaces=_NS)]
+    for n, p in enumerate(paras, 1):
         p.set("n", str(n))
         p.set(XML_ID, f"{mt.id}-p{n}")
+    for n, div in enumerate(mt.body.iter(f"{T}div"), 1):
+        if div.get("type") != "sidebar" and div.find(f"{T}head") is not None and not div.get(XML_ID):
+            div.set(XML_ID, f"{mt.id}-s{n}")
 
 
 def paragraph_of(el: etree._Element) -> str:
-    """The number of the paragraph holding `el`, or of the paragraph just before it."""
-    if el.tag == f"{T}p":
-        return el.get("n")
-    for anc in el.iterancestors(f"{T}p"):
-        return anc.get("n")
-    prev = next(el.itersiblings(f"{T}p", preceding=True), None)
-    if prev is None:
-        prev = next((p for p in el.iterancestors() for p in p.itersiblings(preceding=True) if p.tag == f"{T}p"), None)
-    return prev.get("n") if prev is not None else "0"
+    """The number of the paragraph holding `el`, or of the nearest numbered one before it ("0": none)."""
+    found = el.xpath("(ancestor-or-self::tei:p[@n] | preceding::tei:p[@n])[last()]/@n", namespaces=_NS)
+    return found[0] if found else "0"
 
 
 # Notes ---------------------------------------------------------------------
@@ -144,6 +143,10 @@ def find_note_spot(mt: MergedText, note: Note, errors: list[EditionError]) -> Sp
             return None
         return Spot(found[0], "tail", 0)
     phrase = fold(note.anchor).strip()
+    if not phrase:
+        errors.append(EditionError(note.path, note.line, f"note “{note.id}”: anchor “{note.anchor}” has no words",
+                                   "anchor on the words the note explains (quotation marks are ignored)"))
+        return None
     prefix, suffix = fold(note.prefix), fold(note.suffix)
     # A phrase that begins or ends with a letter matches whole words only ("Pablo" is not "Pabloite").
     pattern = re.compile((r"(?<!\w)" if phrase[:1].isalnum() else "") + re.escape(phrase)
@@ -240,7 +243,8 @@ def _mark_entries(mt: MergedText, entries: list[Entry], merged: Merged, matched_
         counter += len(hits)
     seen: set[str] = set()
     for el in mt.body.iter(f"{T}term", f"{T}persName"):
-        if el.get("ref") not in seen:
+        # An occurrence that spans a correction is only a marker (no text): link the next one.
+        if el.get("ref") not in seen and el.text:
             seen.add(el.get("ref"))
             el.set("rend", "first")
 

@@ -41,7 +41,7 @@ def book_html(merged: Merged) -> str:
         authors=authors, version=__version__, date=source_date(merged).strftime("%Y-%m-%dT%H:%M:%SZ"),
         description="Five Marxist analyses of the collapse of the USSR, 1993–2021: a critical edition.",
         keywords="USSR, Soviet Union, collapse, 1991, Stalinism, Trotskyism, perestroika, glasnost, critical edition",
-        front=html([p.section for p in front]), body=html([p.section for p in rest]), toc=toc)
+        front=html([p.section for p in front]), body=html([el for p in rest for el in (p.section, *p.after)]), toc=toc)
 
 
 def layout(merged: Merged):
@@ -56,10 +56,14 @@ def page_marks(doc, first_body_id: str) -> list[PageMark]:
     """For each page, its printed folio (roman in the front matter) and the first element id on it."""
     first_body = next(i for i, page in enumerate(doc.pages) if first_body_id in page.anchors)
     marks = []
+    seen: set[str] = set()
     for i, page in enumerate(doc.pages):
-        if not page.anchors:
+        # An element running over several pages has an anchor on each: take the topmost new one.
+        fresh = {k: v for k, v in page.anchors.items() if k not in seen}
+        seen.update(page.anchors)
+        if not fresh:
             continue
-        first = min(page.anchors.items(), key=lambda kv: (round(kv[1][1], 1), kv[1][0]))[0]
+        first = min(fresh.items(), key=lambda kv: (round(kv[1][1], 1), kv[1][0]))[0]
         marks.append(PageMark(roman(i + 1) if i < first_body else str(i - first_body + 1), first))
     return marks
 

@@ -96,12 +96,18 @@ def _head(src, out, st):
         el = E("p", {"class": "quoted-head"})
     else:
         depth = len([a for a in src.iterancestors(f"{T}div")]) + 1
-        el = E(f"h{min(depth + 1, 6)}", {"id": src.getparent().get(XML_ID)})
+        el = E(f"h{min(depth, 6)}", {"id": src.getparent().get(XML_ID)})
     render_children(src, el, st)
     out.append(el)
 
 
 def _div(src, out, st):
+    if src.get("type") == "sidebar":
+        el = E("aside", {"class": "sidebar", "aria-label": "Box printed with the article"},
+               E("p", {"class": "sidebar-label"}, text="Box printed with the article"))
+        render_children(src, el, st)
+        out.append(el)
+        return
     el = E("section", {"class": "section"})
     render_children(src, el, st)
     out.append(el)
@@ -150,6 +156,8 @@ def _title(src, out, st):
 
 def _foreign(src, out, st):
     lang = src.get(f"{{{XML_NS}}}lang")
+    if lang == "ru" and not any("\u0400" <= c <= "\u04ff" for c in "".join(src.itertext())):
+        lang = "ru-Latn"
     _wrap("i", {"class": "foreign", "lang": lang, f"{{{XML_NS}}}lang": lang})(src, out, st)
 
 
@@ -168,7 +176,7 @@ def _ref(src, out, st):
 
 
 def _figure(src, out, st):
-    el = E("div", {"class": "caption", "role": "note"}, E("span", {"class": "caption-label"}, text="Image caption: "))
+    el = E("div", {"class": "caption", "role": "note"}, E("span", {"class": "caption-label"}, text="Caption of a photograph not reproduced: "))
     render_children(src, el, st)
     out.append(el)
 
@@ -197,7 +205,7 @@ def _supplied(src, out, st):
 
 
 def _gap(src, out, st):
-    if out.tag in ("div", "section", "blockquote", "figure"):
+    if out.tag in ("div", "section", "blockquote", "figure", "aside"):
         # An omission between blocks: one discreet mark, shared by adjacent gaps.
         mark = out[-1] if len(out) and out[-1].get("class") == "omission" and not (out[-1].tail or "").strip() else None
         if mark is None:
@@ -216,12 +224,13 @@ def _note(src, out, st):
                            **_epub_type("noteref")}, text="*"))
         return
     if st.target.name == "pdf":
-        out.append(E("span", {"class": "fn-call", "id": f"ref-{nid}"}))
         fn = E("span", {"class": "footnote", "id": nid, "data-n": n})
         for p in src:
             render_children(p, fn, st)
             append_text(fn, " ")
         out.append(fn)
+        # A target for "see note" links and for checking that the note sits on its call's page.
+        out.append(E("span", {"class": "fn-call", "id": f"ref-{nid}"}))
         return
     out.append(E("a", {"class": "noteref", "id": f"ref-{nid}", "href": f"#{nid}", "role": "doc-noteref",
                        **_epub_type("noteref")}, text=n))
@@ -240,7 +249,7 @@ def _note(src, out, st):
 def _entry_ref(kind: str):
     def handler(src, out, st):
         ref = src.get("ref")[1:]
-        if src.get("rend") == "first":
+        if src.get("rend") == "first" and len(src) + len(src.text or ""):
             el = E("a", {"class": kind, "id": src.get(XML_ID), "href": st.target.link(ref)})
         else:
             el = E("span", {"class": f"{kind}-occ", "id": src.get(XML_ID)})
@@ -278,43 +287,47 @@ HANDLERS: dict[str, Callable] = {
 
 @dataclass
 class RenderedText:
-    """A text as XHTML: its section element, and the footnotes an EPUB page appends."""
+    """A text as XHTML: its section, then what follows it (EPUB notes, the apparatus)."""
 
     section: etree._Element
-    footnotes: list
+    after: list
 
 
-def render_text(mt: MergedText, target: Target, headnote_label: str = "Headnote") -> RenderedText:
+def render_text(mt: MergedText, target: Target) -> RenderedText:
     st = _State(target, mt)
     body = mt.body
     section = E("section", {"class": "text", "id": mt.id, "role": "doc-chapter", **_epub_type("chapter")})
     head = body.find(f"{T}head")
     h1 = E("h1", {"class": "text-title", "data-title": mt.text.title})
     render_children(head, h1, st)
-    for gap in reversed(list(head.itersiblings(f"{T}gap", preceding=True))):
-        _gap(gap, h1, st)
     section.append(h1)
-    section.append(E("p", {"class": "text-author"}, text=mt.text.author))
-    rest = [c for c in body if isinstance(c.tag, str) and c is not head and not
-            (c.tag == f"{T}gap" and c.getnext() is not None and head in list(c.itersiblings()))]
-    opener = [c for c in rest if c.tag == f"{T}opener"]
-    for c in opener:
-        HANDLERS["opener"](c, section, st)
+    opener = body.find(f"{T}opener")
+    bylines = [] if opener is None else ["".join(b.itertext()).strip() for b in opener.iterfind(f"{T}byline")]
+    if mt.text.author not in bylines:
+        section.append(E("p", {"class": "text-author"}, text=mt.text.author))
+    if opener is not None:
+        _opener(opener, section, st)
     headnote = mt.tei.find(f"{T}text/{T}front/{T}div[@type='headnote']")
     if headnote is not None:
-        box = E("section", {"class": "headnote", "role": "doc-preface", "aria-label": f"Editors’ headnote to {mt.text.title}"})
-        box.append(E("h2", {"class": "headnote-title"}, text=headnote_label))
+        box = E("section", {"class": "headnote", "aria-label": f"Editors’ headnote to {mt.text.title}"},
+                E("p", {"class": "headnote-title"}, text="Headnote"))
         render_children(headnote, box, st)
         section.append(box)
     wrapper = E("div", {"class": "text-body"})
-    for c in rest:
-        if c.tag != f"{T}opener":
+    for c in body:
+        if isinstance(c.tag, str) and c is not head and c is not opener:
             HANDLERS[c.tag[len(T):]](c, wrapper, st)
-            append_text(wrapper, c.tail)
     section.append(wrapper)
+    after = []
+    if st.footnotes:
+        notes = E("section", {"class": "footnotes", "id": f"{mt.id}-notes", "role": "doc-endnotes",
+                              "aria-label": f"Notes to {mt.text.title}", **_epub_type("footnotes")},
+                  E("h2", text="Notes"))
+        notes.extend(st.footnotes)
+        after.append(notes)
     if st.apparatus:
-        section.append(render_apparatus(mt, st.apparatus, st))
-    return RenderedText(section, st.footnotes)
+        after.append(render_apparatus(mt, st.apparatus, st))
+    return RenderedText(section, after)
 
 
 def _plain(el: etree._Element | None) -> str:
@@ -340,7 +353,7 @@ def render_apparatus(mt: MergedText, items: list, st: _State) -> etree._Element:
         li = E("li", {"id": el.get(XML_ID), "class": f"app-{tag}"})
         li.append(E("a", {"class": "backlink", "href": f"#ref-{el.get(XML_ID)}", "role": "doc-backlink",
                           "title": "back to the text"}, text=(el.get("n") if tag != "note" else "*")))
-        li[-1].tail = " before ¶ 1 " if where == "0" else f" ¶ {where} " if inside else f" after ¶ {where} "
+        li[-1].tail = " before ¶\u00a01: " if where == "0" else f" ¶\u00a0{where}: " if inside else f" after ¶\u00a0{where}: "
         if tag == "choice" and el.find(f"{T}sic") is not None:
             detail = f"{_plain(el.find(f'{T}corr'))}] {_plain(el.find(f'{T}sic'))} W (error of the source, corrected)"
         elif tag == "choice":

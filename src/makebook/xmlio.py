@@ -33,6 +33,8 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
         size = path.stat().st_size
     except FileNotFoundError:
         raise EditionError(path, None, "file not found", "check the file name and folder") from None
+    if not path.is_file():
+        raise EditionError(path, None, "is a folder, not a file", "rename or remove it")
     if size > limit:
         raise EditionError(path, None, f"file is {size // 1024 // 1024} MB, over the {limit // 1024 // 1024} MB limit",
                            "a source file this large is a mistake; split or trim it")
