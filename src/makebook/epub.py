@@ -15,6 +15,7 @@ from fontTools import subset
 from lxml import etree
 
 from .book import Page, pages, source_date
+from .cover import cover_svg
 from .matter import edition_field
 from .merge import Merged
 from .xhtml import EPUB_NS, Target
@@ -149,10 +150,9 @@ def write_epub(merged: Merged, marks: list[PageMark]) -> bytes:
         book.add_metadata(None, "meta", value, {"property": prop})
     book.add_metadata(None, "meta", "urn:makebook:pdf-edition", {"property": "pageBreakSource"})
 
-    cover_svg = env.get_template("cover.svg.j2").render(
-        title=title, subtitle=subtitle, title_lines=_lines(title, 14), author_lines=_lines(" · ".join(authors), 40))
+    svg = cover_svg(title, subtitle, authors, STYLES / "fonts")
     cover_img = epub.EpubItem(uid="cover-image", file_name="images/cover.svg", media_type="image/svg+xml",
-                              content=cover_svg.encode())
+                              content=svg.encode())
     cover_img.properties = ["cover-image"]
     book.add_item(cover_img)
     shell = env.get_template("epub-page.xhtml.j2")
@@ -200,17 +200,6 @@ def write_epub(merged: Merged, marks: list[PageMark]) -> bytes:
 def _doc(name: str, content: str) -> epub.EpubItem:
     item = epub.EpubItem(uid=name, file_name=f"{name}.xhtml", media_type="application/xhtml+xml", content=content.encode())
     return item
-
-
-def _lines(text: str, width: int) -> list[str]:
-    lines, cur = [], ""
-    for word in text.split():
-        if cur and len(cur) + 1 + len(word) > width:
-            lines.append(cur)
-            cur = word
-        else:
-            cur = f"{cur} {word}".strip()
-    return [*lines, cur] if cur else lines
 
 
 def _reproducible(data: bytes) -> bytes:

@@ -1,0 +1,76 @@
+"""The cover, drawn by the build from the title: an SVG whose lettering is EB Garamond
+outlines (paths), so it looks the same in every reader, fonts or no fonts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fontTools.pens.svgPathPen import SVGPathPen
+from fontTools.pens.transformPen import TransformPen
+from fontTools.ttLib import TTFont
+
+WIDTH, HEIGHT = 1600, 2400
+
+
+class Lettering:
+    """Set lines of text as SVG paths from one font file (advance widths and kerning-free)."""
+
+    def __init__(self, font_path: Path):
+        self.font = TTFont(str(font_path))
+        self.cmap = self.font.getBestCmap()
+        self.glyphs = self.font.getGlyphSet()
+        self.upm = self.font["head"].unitsPerEm
+
+    def width(self, text: str, size: float) -> float:
+        hmtx = self.font["hmtx"]
+        return sum(hmtx[self.cmap.get(ord(c), ".notdef")][0] for c in text) * size / self.upm
+
+    def path(self, text: str, size: float, center_x: float, baseline: float) -> str:
+        scale = size / self.upm
+        x = center_x - self.width(text, size) / 2
+        pen = SVGPathPen(self.glyphs, ntos=lambda v: f"{v:.1f}".rstrip("0").rstrip("."))
+        hmtx = self.font["hmtx"]
+        for c in text:
+            name = self.cmap.get(ord(c), ".notdef")
+            self.glyphs[name].draw(TransformPen(pen, (scale, 0, 0, -scale, x, baseline)))
+            x += hmtx[name][0] * scale
+        return pen.getCommands()
+
+
+def _lines(text: str, width: int) -> list[str]:
+    lines, cur = [], ""
+    for word in text.split():
+        if cur and len(cur) + 1 + len(word) > width:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}".strip()
+    return [*lines, cur] if cur else lines
+
+
+def cover_svg(title: str, subtitle: str, authors: list[str], fonts: Path) -> str:
+    roman = Lettering(fonts / "EBGaramond12-Regular.otf")
+    italic = Lettering(fonts / "EBGaramond12-Italic.otf")
+    paths = []
+    y = 760
+    for line in _lines(title, 16):
+        paths.append(roman.path(line, 150, WIDTH / 2, y))
+        y += 170
+    paths.append(italic.path(subtitle, 78, WIDTH / 2, y + 40))
+    y = 1580
+    for line in _lines(" · ".join(authors), 40):
+        paths.append(roman.path(line, 56, WIDTH / 2, y))
+        y += 80
+    paths.append(roman.path("A CRITICAL EDITION", 46, WIDTH / 2, 2160))
+    body = "\n".join(f'<path d="{d}"/>' for d in paths)
+    label = f"{title}: {subtitle}"
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{label}">
+<title>{label}</title>
+<rect width="{WIDTH}" height="{HEIGHT}" fill="#7a1f1a"/>
+<rect x="90" y="90" width="1420" height="2220" fill="none" stroke="#e9dcc3" stroke-width="6"/>
+<rect x="120" y="120" width="1360" height="2160" fill="none" stroke="#e9dcc3" stroke-width="2"/>
+<g fill="#f4ecdc">
+{body}
+</g>
+</svg>
+"""
