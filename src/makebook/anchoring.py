@@ -108,19 +108,52 @@ def insert_at(spot: Spot, new: etree._Element) -> None:
         spot.node.addnext(new)
 
 
-def wrap(start: Spot, end: Spot, new: etree._Element) -> bool:
-    """Wrap the text between two spots of the same text node in `new`; False if they differ."""
-    if start.node is not end.node or start.where != end.where:
-        return False
-    raw = getattr(start.node, start.where)
-    new.text = raw[start.offset:end.offset]
-    new.tail = raw[end.offset:] or None
-    setattr(start.node, start.where, raw[: start.offset] or None)
-    if start.where == "text":
-        start.node.insert(0, new)
+def _slot(spot: Spot) -> tuple[etree._Element, int, int]:
+    """A spot as (container, child index or -1 for the container's text, offset)."""
+    if spot.where == "text":
+        return spot.node, -1, spot.offset
+    parent = spot.node.getparent()
+    return parent, parent.index(spot.node), spot.offset
+
+
+def _segment(parent: etree._Element, i: int) -> str:
+    return (parent.text if i < 0 else parent[i].tail) or ""
+
+
+def _set_segment(parent: etree._Element, i: int, value: str) -> None:
+    if i < 0:
+        parent.text = value or None
     else:
-        start.node.addnext(new)
-    return True
+        parent[i].tail = value or None
+
+
+def wrap(start: Spot, end: Spot, new: etree._Element) -> None:
+    """Wrap the text between two spots in `new`. Where the spots lie in different
+    elements (a name whose spelling was corrected: “Eduard <choice>…</choice>”), the
+    wrapper widens to whole inline elements, so it always holds the whole phrase."""
+    (c1, i1, k1), (c2, i2, k2) = _slot(start), _slot(end)
+    chain1 = [c1, *c1.iterancestors()]
+    common = next(a for a in [c2, *c2.iterancestors()] if a in chain1)
+    if c1 is not common:
+        child = next(a for a in chain1 if a.getparent() is common)
+        i1 = common.index(child) - 1
+        k1 = len(_segment(common, i1))
+    if c2 is not common:
+        child = next(a for a in [c2, *c2.iterancestors()] if a.getparent() is common)
+        i2, k2 = common.index(child), 0
+    first, last = _segment(common, i1), _segment(common, i2)
+    if i1 == i2:
+        new.text, new.tail = first[k1:k2] or None, first[k2:] or None
+        _set_segment(common, i1, first[:k1])
+        common.insert(i1 + 1, new)
+        return
+    moved = list(common)[i1 + 1:i2 + 1]
+    new.text = first[k1:] or None
+    _set_segment(common, i1, first[:k1])
+    new.extend(moved)  # children keep their tails as they move
+    moved[-1].tail = last[:k2] or None
+    new.tail = last[k2:] or None
+    common.insert(i1 + 1, new)
 
 
 def form_pattern(forms: list[str], case_sensitive: bool) -> re.Pattern | None:

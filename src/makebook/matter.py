@@ -6,7 +6,7 @@ from itertools import groupby
 
 from lxml import etree
 
-from .merge import Merged, to_tei
+from .merge import Merged, mark_acronyms, to_tei
 from .textview import T
 from .xhtml import HANDLERS, E, Target, _epub_type, _State, append_text, render_children
 from .xmlio import XML_NS
@@ -16,14 +16,14 @@ ROLES = {"introduction": "doc-introduction", "principles": "doc-preface", "chron
 
 
 def edition_field(merged: Merged, xpath: str) -> str:
-    return " ".join(merged.edition.meta.xpath(f"string({xpath})", namespaces={"tei": T[1:-1]}).split())
+    return " ".join(merged.meta.xpath(f"string({xpath})", namespaces={"tei": T[1:-1]}).split())
 
 
 def front_divs(merged: Merged, target: Target, where: str) -> list[etree._Element]:
     """The edition's own divs (introduction, principles, chronology) as sections."""
     st = _State(target, None)
     out = []
-    for div in merged.edition.meta.iterfind(f"{T}text/{T}{where}/{T}div"):
+    for div in merged.meta.iterfind(f"{T}text/{T}{where}/{T}div"):
         kind = div.get("type")
         sec = E("section", {"id": div.get(XML_ID), "class": f"matter {kind}", "role": ROLES.get(kind),
                             **_epub_type(ROLES.get(kind, "doc-appendix")[4:])})
@@ -68,6 +68,13 @@ def _matter_block(el, out, st):
         p = E("p")
         render_children(el, p, st)
         out.append(p)
+
+
+def _marked(el: etree._Element) -> etree._Element:
+    """A notes-format element in TEI, with its acronyms marked."""
+    tei = to_tei(el)
+    mark_acronyms([tei])
+    return tei
 
 
 def short_titles(merged: Merged) -> dict[str, str]:
@@ -127,7 +134,7 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
         dd = E("dd")
         for p in el.find("def"):
             para = E("p")
-            render_children(to_tei(p), para, st)
+            render_children(_marked(p), para, st)
             dd.append(para)
         if entry.see:
             see = E("p", {"class": "see"}, text="See also ")
@@ -158,7 +165,7 @@ def persons_section(merged: Merged, target: Target) -> etree._Element:
         li.append(E("b", {"class": "index-name"}, text=el.findtext("sort").strip()))
         append_text(li, f" ({el.findtext('dates').strip()}). ")
         desc = E("span", {"class": "index-desc"})
-        render_children(to_tei(el.find("desc")), desc, st)
+        render_children(_marked(el.find("desc")), desc, st)
         li.append(desc)
         append_text(li, " ")
         li.append(_occurrence_links(merged, entry.id, target))

@@ -60,13 +60,15 @@ class MergedText:
 class Merged:
     edition: Edition
     texts: list[MergedText]
+    meta: etree._Element  # the edition's own header and matter, with acronyms marked
     occurrences: dict[str, list[Occurrence]] = field(default_factory=lambda: defaultdict(list))
 
 
 def merge(ed: Edition) -> Merged:
     """Return the merged document, or raise ErrorList with every placement problem."""
     errors: list[EditionError] = []
-    merged = Merged(ed, [MergedText(t, copy.deepcopy(t.tree)) for t in ed.texts])
+    merged = Merged(ed, [MergedText(t, copy.deepcopy(t.tree)) for t in ed.texts], copy.deepcopy(ed.meta))
+    mark_acronyms(merged.meta.iterfind(f"{T}text//{T}p"))
     notes_by_text: dict[str, list[Note]] = defaultdict(list)
     for note in ed.notes:
         notes_by_text[note.text_id].append(note)
@@ -75,7 +77,8 @@ def merge(ed: Edition) -> Merged:
         number_paragraphs(mt)
         _place_notes(mt, notes_by_text[mt.id], errors)
         _mark_entries(mt, ed.entries, merged, matched_forms)
-        _mark_acronyms(mt)
+        mark_acronyms([*blocks(mt.body), *mt.tei.iterfind(f".//{T}note/{T}p"),
+                       *mt.tei.iterfind(f"{T}text/{T}front//{T}p")])
         _label_interventions(mt)
     order = {mt.id: i for i, mt in enumerate(merged.texts)}
     for occs in merged.occurrences.values():
@@ -237,14 +240,12 @@ def _mark_entries(mt: MergedText, entries: list[Entry], merged: Merged, matched_
             occ_id = f"{mt.id}-{'g' if entry.kind == 'glossary' else 'x'}{k}"
             tag = "term" if entry.kind == "glossary" else "persName"
             el = etree.Element(f"{T}{tag}", {"ref": f"#{entry.id}", XML_ID: occ_id})
-            if not wrap(*reading.span(start, end), el):
-                insert_at(reading.spot(start), el)
+            wrap(*reading.span(start, end), el)
             merged.occurrences[entry.id].append(Occurrence(mt.id, occ_id, paragraph_of(block)))
         counter += len(hits)
     seen: set[str] = set()
     for el in mt.body.iter(f"{T}term", f"{T}persName"):
-        # An occurrence that spans a correction is only a marker (no text): link the next one.
-        if el.get("ref") not in seen and el.text:
+        if el.get("ref") not in seen:
             seen.add(el.get("ref"))
             el.set("rend", "first")
 
@@ -262,8 +263,9 @@ def _non_overlapping(hits: list) -> list:
 _ACRONYM_RE = form_pattern(list(ACRONYMS), case_sensitive=True)
 
 
-def _mark_acronyms(mt: MergedText) -> None:
-    for block in list(blocks(mt.body)):
+def mark_acronyms(elements) -> None:
+    """Wrap known acronyms in <abbr> with their expansion, in these leaf blocks."""
+    for block in list(elements):
         reading = Reading(block)
         for m in list(_ACRONYM_RE.finditer(reading.text))[::-1]:
             el = etree.Element(f"{T}abbr", {"expan": ACRONYMS[m.group(0)]})

@@ -12,6 +12,7 @@ from typing import Callable
 from lxml import etree
 
 from .merge import MergedText, paragraph_of
+from .typography import refine
 from .textview import T
 from .xmlio import XML_NS
 
@@ -53,6 +54,7 @@ def _epub_type(value: str) -> dict:
 def append_text(parent: etree._Element, text: str | None) -> None:
     if not text:
         return
+    text = refine(text)
     if len(parent):
         parent[-1].tail = (parent[-1].tail or "") + text
     else:
@@ -171,8 +173,10 @@ def _ref(src, out, st):
         _wrap("span", {"class": "authnote", "title": f"Call to the author’s endnote {src.get('n')}, not in the source"})(src, out, st)
         return
     target = src.get("target")
-    href = st.target.link(target[1:]) if target.startswith("#") else target
-    _wrap("a", {"href": href})(src, out, st)
+    if target.startswith("#"):
+        _wrap("a", {"href": st.target.link(target[1:]), "class": "xref"})(src, out, st)
+    else:
+        _wrap("a", {"href": target, "class": "url"})(src, out, st)
 
 
 def _figure(src, out, st):
@@ -249,13 +253,30 @@ def _note(src, out, st):
 def _entry_ref(kind: str):
     def handler(src, out, st):
         ref = src.get("ref")[1:]
-        if src.get("rend") == "first" and len(src) + len(src.text or ""):
+        if src.get("rend") == "first":
             el = E("a", {"class": kind, "id": src.get(XML_ID), "href": st.target.link(ref)})
         else:
             el = E("span", {"class": f"{kind}-occ", "id": src.get(XML_ID)})
         render_children(src, el, st)
         out.append(el)
+        if el.tag == "a":
+            _unnest_links(el)
     return handler
+
+
+def _unnest_links(link: etree._Element) -> None:
+    """A link may not hold links: move apparatus calls inside a term's link to just after it."""
+    for inner in list(link.iter("a"))[1:][::-1]:
+        parent = inner.getparent()
+        prev = inner.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + (inner.tail or "")
+        else:
+            parent.text = (parent.text or "") + (inner.tail or "")
+        parent.remove(inner)
+        inner.tail = link.tail
+        link.tail = None
+        link.addnext(inner)
 
 
 def _abbr(src, out, st):

@@ -1,0 +1,28 @@
+"""Typographic refinements applied to the text as it is rendered (rules kept as data):
+no-break spaces where a line must not break."""
+from __future__ import annotations
+
+import re
+
+NBSP, THIN_NBSP = "\u00a0", "\u202f"
+
+RULES: list[tuple[re.Pattern, str]] = [
+    # an abbreviated title or reference word and what it qualifies: "Mr Gorbachev", "p. 47", "No. 5"
+    (re.compile(r"\b(Mr|Mrs|Ms|Dr|St|Prof|No|Nos|p|pp|vol|ch|art)\.? (?=[\dA-Z])"), r"\1" + "\x00"),
+    # initials: "Vladislav M. Zubok", "M. Gorbachev"
+    (re.compile(r"\b([A-Z]\.) (?=[A-Z])"), "\\1\x00"),
+    # a number and its unit or noun of measure: "15 republics" stays breakable, "40 %" does not
+    (re.compile(r"(\d) (%|per cent|km|kg|bn|m\b)"), "\\1\x00\\2"),
+    # the paragraph sign and its number
+    (re.compile(r"¶ (?=\d)"), "¶\x00"),
+    # a spaced en dash never begins a line
+    (re.compile(r" –(?= )"), "\x00–"),
+]
+
+
+def refine(text: str) -> str:
+    if " " not in text:
+        return text
+    for pattern, repl in RULES:
+        text = pattern.sub(repl, text)
+    return text.replace("\x00", NBSP)
