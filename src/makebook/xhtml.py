@@ -105,7 +105,9 @@ def _head(src, out, st):
 
 def _div(src, out, st):
     if src.get("type") == "sidebar":
-        el = E("aside", {"class": "sidebar", "aria-label": "Box printed with the article"},
+        head = src.find(f"{T}head")
+        label = "Box printed with the article" + (f": {' '.join(''.join(head.itertext()).split())}" if head is not None else "")
+        el = E("aside", {"class": "sidebar", "aria-label": label},
                E("p", {"class": "sidebar-label"}, text="Box printed with the article"))
         render_children(src, el, st)
         out.append(el)
