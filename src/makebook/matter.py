@@ -100,11 +100,15 @@ def _occurrence_links(merged: Merged, entry_id: str, target: Target) -> etree._E
         seen = set()
         links = []
         for occ in occs:
-            key = occ.paragraph
+            # One reference per paragraph (EPUB) or per page, once the PDF is laid out.
+            key = target.page_of.get(occ.id) if target.page_of else occ.paragraph
             if key in seen:
                 continue
             seen.add(key)
-            links.append(E("a", {"href": target.link(occ.id), "class": "occ"}, text=f"¶\u00a0{occ.paragraph}"))
+            if target.page_of:
+                links.append(E("a", {"href": target.link(occ.id), "class": "occ-page"}, text=key))
+            else:
+                links.append(E("a", {"href": target.link(occ.id), "class": "occ"}, text=f"¶\u00a0{occ.paragraph}"))
         for i, a in enumerate(links):
             if i:
                 append_text(span, ", ")
@@ -116,8 +120,9 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
     st = _State(target, None)
     sec = E("section", {"id": "glossary", "class": "matter glossary", "role": "doc-glossary", **_epub_type("glossary")})
     sec.append(E("h1", {"data-title": "Glossary"}, text="Glossary"))
-    sec.append(E("p", {"class": "matter-key"}, text="Terms linked from their first occurrence in each text; "
-                 "each entry lists every paragraph where the term occurs."))
+    where = "page" if target.name == "pdf" else "paragraph"
+    sec.append(E("p", {"class": "matter-key"}, text="Terms are linked from their first occurrence in each text; "
+                 f"each entry lists every {where} where the term occurs."))
     dl = E("dl")
     for entry in sorted(merged.edition.glossary, key=lambda e: e.sort):
         el = entry.element

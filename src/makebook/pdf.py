@@ -24,32 +24,67 @@ from .xhtml import Target
 STYLES = Path(__file__).resolve().parents[2] / "styles"
 
 
-def book_html(merged: Merged) -> str:
-    """The whole book as one HTML document for print."""
-    book_pages = pages(merged, Target("pdf", lambda i: f"#{i}"))
+def book_html(merged: Merged, page_of: dict[str, str] | None = None, back_only: bool = False) -> str:
+    """The book as one HTML document for print (or, with `back_only`, its back matter alone)."""
+    book_pages = pages(merged, Target("pdf", lambda i: f"#{i}", page_of))
     html = lambda els: Markup("\n".join(etree.tostring(e, encoding="unicode", method="html") for e in els))
     front = [p for p in book_pages if p.matter == "front"]
-    rest = [p for p in book_pages if p.matter != "front"]
+    rest = [p for p in book_pages if p.matter == ("back" if back_only else p.matter) and p.matter != "front"]
+    authors_of = {f"text-{mt.id}": mt.text.author for mt in merged.texts}
     toc = [{"id": p.section.get("id"), "label": p.title, "front": p.matter == "front",
-            "author": merged.texts[[m.id for m in merged.texts].index(p.name[5:])].text.author if p.name.startswith("text-") else "",
-            "children": p.children} for p in book_pages if p.name != "titlepage"]
-    authors = list(dict.fromkeys(mt.text.author for mt in merged.texts))
+            "author": authors_of.get(p.name, ""), "children": p.children} for p in book_pages if p.name != "titlepage"]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(STYLES / "templates"), autoescape=True)
     return env.get_template("book.html.j2").render(
         title=edition_field(merged, "//tei:titleStmt/tei:title[1]"),
         subtitle=edition_field(merged, "//tei:titleStmt/tei:title[@type='sub']"),
-        authors=authors, version=__version__, date=source_date(merged).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        authors=list(dict.fromkeys(authors_of.values())), version=__version__,
+        date=source_date(merged).strftime("%Y-%m-%dT%H:%M:%SZ"),
         description="Five Marxist analyses of the collapse of the USSR, 1993–2021: a critical edition.",
         keywords="USSR, Soviet Union, collapse, 1991, Stalinism, Trotskyism, perestroika, glasnost, critical edition",
-        front=html([p.section for p in front]), body=html([el for p in rest for el in (p.section, *p.after)]), toc=toc)
+        front=None if back_only else html([p.section for p in front]),
+        body=html([el for p in rest for el in (p.section, *p.after)]), toc=toc)
+
+
+def _render(html: str, extra_css: str = ""):
+    fonts = FontConfiguration()
+    sheets = [CSS(filename=str(STYLES / "print.css"), font_config=fonts)]
+    if extra_css:
+        sheets.append(CSS(string=extra_css, font_config=fonts))
+    return HTML(string=html, base_url=str(STYLES) + "/").render(stylesheets=sheets, font_config=fonts)
 
 
 def layout(merged: Merged):
-    """Lay the book out; return the WeasyPrint document and the PDF's page marks."""
-    fonts = FontConfiguration()
-    css = CSS(filename=str(STYLES / "print.css"), font_config=fonts)
-    doc = HTML(string=book_html(merged), base_url=str(STYLES) + "/").render(stylesheets=[css], font_config=fonts)
+    """Lay the book out; return the WeasyPrint document and the PDF's page marks.
+
+    The glossary and index list the pages of every occurrence. CSS can print those
+    pages but not drop repeats, so the back matter is laid out a second time, alone,
+    with the page numbers of the first layout written out once each, and put after
+    the pages of the texts (which the back matter cannot move)."""
+    title = edition_field(merged, "//tei:titleStmt/tei:title[1]").replace('"', "'")
+    running_heads = (f'@page :left {{ @top-center {{ content: "{title}"; }} }}'
+                     "@page :blank { @top-center { content: none; } }")
+    doc = _render(book_html(merged), running_heads)
+    first_body = _first_body_page(doc, merged)
+    labels = [_folio(i, first_body) for i in range(len(doc.pages))]
+    page_of = {a: labels[i] for i, page in enumerate(doc.pages) for a in page.anchors}
+    back_start = min(i for i, page in enumerate(doc.pages) if "glossary" in page.anchors)
+    back = _render(book_html(merged, page_of, back_only=True),
+                   running_heads + f"@page :nth(1 of main) {{ counter-set: page {back_start - first_body + 1}; }}")
+    starts = lambda d, offset: {a: i + offset for i, page in enumerate(d.pages) for a in page.anchors
+                                if a in ("glossary", "persons", "chronology", "sources", "colophon")}
+    if starts(back, back_start) == starts(doc, 0):
+        doc = doc.copy(doc.pages[:back_start] + back.pages)
+    else:  # the contents page would be wrong: lay the whole book out again, with the pages known
+        doc = _render(book_html(merged, page_of), running_heads)
     return doc, page_marks(doc, merged.texts[0].id)
+
+
+def _first_body_page(doc, merged: Merged) -> int:
+    return next(i for i, page in enumerate(doc.pages) if merged.texts[0].id in page.anchors)
+
+
+def _folio(index: int, first_body: int) -> str:
+    return roman(index + 1) if index < first_body else str(index - first_body + 1)
 
 
 def page_marks(doc, first_body_id: str) -> list[PageMark]:
@@ -64,7 +99,7 @@ def page_marks(doc, first_body_id: str) -> list[PageMark]:
         if not fresh:
             continue
         first = min(fresh.items(), key=lambda kv: (round(kv[1][1], 1), kv[1][0]))[0]
-        marks.append(PageMark(roman(i + 1) if i < first_body else str(i - first_body + 1), first))
+        marks.append(PageMark(_folio(i, first_body), first))
     return marks
 
 

@@ -28,6 +28,7 @@ class Target:
 
     name: str  # "epub" or "pdf"
     link: Callable[[str], str]  # id -> href
+    page_of: dict[str, str] | None = None  # PDF, once laid out: element id -> printed page
 
 
 @dataclass
