@@ -115,4 +115,4 @@ def roman(n: int) -> str:
 
 def write_pdf(doc, merged: Merged) -> bytes:
     identifier = hashlib.sha256(edition_field(merged, "//tei:idno").encode()).hexdigest()[:32].encode()
-    return doc.write_pdf(pdf_identifier=identifier, pdf_tags=True, custom_metadata=True)
+    return doc.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", custom_metadata=True)
