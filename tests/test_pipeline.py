@@ -105,3 +105,23 @@ def test_schema_error_names_file_and_line(tmp_path):
     result = run_cli("check", root=project)
     line = next(i for i, l in enumerate(text.read_text().splitlines(), 1) if "<para>" in l)
     assert result.returncode == 1 and f"edition/sample.xml:{line}:" in result.stderr
+
+
+def test_paragraph_numbers_and_interventions_are_the_same_in_both_books(built, epub_docs):
+    from pypdf import PdfReader
+
+    from makebook.load import load
+    from makebook.merge import merge
+
+    merged = merge(load(ROOT))
+    pdf_ids = set(PdfReader(built / "implosion-of-the-ussr.pdf").named_destinations)
+    for mt in merged.texts:
+        doc = epub_docs[f"EPUB/text-{mt.id}.xhtml"]
+        epub_paras = [a.text for a in doc.xpath("//x:a[@class='pnum']", namespaces=XHTML)]
+        assert epub_paras == [str(n) for n in range(1, len(epub_paras) + 1)]
+        assert {f"{mt.id}-p{n}" for n in epub_paras} <= pdf_ids  # every numbered paragraph is in the PDF
+        interventions = [el.get("{http://www.w3.org/XML/1998/namespace}id") for el in mt.body.iter(
+            "{http://www.tei-c.org/ns/1.0}choice", "{http://www.tei-c.org/ns/1.0}supplied", "{http://www.tei-c.org/ns/1.0}gap")]
+        entries = doc.xpath("//x:section[@role='doc-endnotes'][contains(@class, 'apparatus')]//x:li/@id", namespaces=XHTML)
+        assert entries == interventions, mt.id
+        assert set(interventions) <= pdf_ids, mt.id

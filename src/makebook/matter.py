@@ -6,7 +6,7 @@ from itertools import groupby
 
 from lxml import etree
 
-from .merge import Merged, mark_acronyms, to_tei
+from .merge import Merged, letters, mark_acronyms, to_tei
 from .textview import T
 from .xhtml import HANDLERS, E, Target, _epub_type, _State, append_text, render_children
 from .xmlio import XML_NS
@@ -83,7 +83,7 @@ def short_titles(merged: Merged) -> dict[str, str]:
     out = {}
     for text_id, label in base.items():
         same = [t for t, l in base.items() if l == label]
-        out[text_id] = label + ("abcdefghij"[same.index(text_id)] if len(same) > 1 else "")
+        out[text_id] = label + (letters(same.index(text_id) + 1) if len(same) > 1 else "")
     return out
 
 

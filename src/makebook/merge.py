@@ -276,10 +276,11 @@ def _label_interventions(mt: MergedText) -> None:
     """Give every editorial intervention an id and a letter, in text order."""
     for n, el in enumerate(mt.body.iter(*INTERVENTIONS), 1):
         el.set(XML_ID, f"{mt.id}-app{n}")
-        el.set("n", _letters(n))
+        el.set("n", letters(n))
 
 
-def _letters(n: int) -> str:
+def letters(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa: the letters of apparatus entries and of short titles."""
     out = ""
     while n:
         n, r = divmod(n - 1, 26)

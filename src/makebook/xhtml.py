@@ -370,7 +370,8 @@ def render_apparatus(mt: MergedText, items: list, st: _State) -> etree._Element:
     box.append(E("h2", text="Textual apparatus"))
     box.append(E("p", {"class": "app-key"}, text="Each entry: paragraph, the edited reading, a bracket, and what the witness has (W)."))
     ol = E("ol", {"class": "app-list"})
-    for el in items:
+    order = {el: i for i, el in enumerate(mt.body.iter())}
+    for el in sorted(items, key=order.__getitem__):  # text order, whatever order they were rendered in
         tag = el.tag[len(T):]
         where = paragraph_of(el)
         inside = next(el.iterancestors(f"{T}p"), None) is not None

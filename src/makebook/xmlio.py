@@ -54,7 +54,7 @@ def parse(path: Path) -> etree._ElementTree:
         raise EditionError(path, line, f"not UTF-8 (byte 0x{data[exc.start]:02x})",
                            "save the file as UTF-8") from None
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        line = data[: max(data.find(b"<!DOCTYPE"), data.find(b"<!ENTITY"))].count(b"\n") + 1
+        line = data[: min(i for i in (data.find(b"<!DOCTYPE"), data.find(b"<!ENTITY")) if i >= 0)].count(b"\n") + 1
         raise EditionError(path, line, "DOCTYPE/ENTITY declarations are not allowed",
                            "remove the declaration; write characters directly in UTF-8")
     try:
