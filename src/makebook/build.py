@@ -7,6 +7,8 @@ from the page breaks of the last PDF layout of the same sources.
 """
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,23 @@ from .xmlio import write_atomic
 
 SLUG = "implosion-of-the-ussr"
 STYLES = Path(__file__).resolve().parents[2] / "styles"
+
+
+_JOB = None
+
+
+def _run_job():
+    return _JOB()
+
+
+def _in_child(job):
+    """Run `job` (a closure over lxml trees, which cannot be pickled) in a forked process."""
+    global _JOB
+    _JOB = job
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(_run_job)
+    pool.shutdown(wait=False)
+    return future
 
 
 @dataclass
@@ -50,15 +69,20 @@ def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outp
             marks = [PageMark(*m) for m in cached]
         else:
             marks, result.page_list = [], False
-        if "epub" in formats:
-            progress.update(step, description="writing the EPUB")
-            from .epub import write_epub
-            write_atomic(targets["epub"], write_epub(merged, marks))
-            result.written["epub"] = targets["epub"]
+        from .epub import write_epub
         if doc is not None:
-            progress.update(step, description="writing the PDF")
             from .pdf import write_pdf
+            progress.update(step, description="writing the EPUB and the PDF" if "epub" in formats else "writing the PDF")
+            # The EPUB is made in a forked process while this one serialises the PDF.
+            epub_job = _in_child(lambda: write_epub(merged, marks)) if "epub" in formats else None
             write_atomic(targets["pdf"], write_pdf(doc, merged))
             result.written["pdf"] = targets["pdf"]
+            if epub_job is not None:
+                write_atomic(targets["epub"], epub_job.result())
+                result.written["epub"] = targets["epub"]
+        elif "epub" in formats:
+            progress.update(step, description="writing the EPUB")
+            write_atomic(targets["epub"], write_epub(merged, marks))
+            result.written["epub"] = targets["epub"]
     state.save(key, [[m.label, m.element_id] for m in marks] if doc is not None else None, result.written)
     return result
