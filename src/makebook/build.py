@@ -58,6 +58,7 @@ def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outp
                   disable=quiet, transient=True) as progress:
         step = progress.add_task("loading and validating sources")
         merged = merge(load(root))
+        fonts_cache = root / ".makebook-cache" / "fonts"
         from .epub import PageMark
         cached = state.marks(key)
         doc = None
@@ -74,7 +75,7 @@ def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outp
             from .pdf import write_pdf
             progress.update(step, description="writing the EPUB and the PDF" if "epub" in formats else "writing the PDF")
             # The EPUB is made in a forked process while this one serialises the PDF.
-            epub_job = _in_child(lambda: write_epub(merged, marks)) if "epub" in formats else None
+            epub_job = _in_child(lambda: write_epub(merged, marks, fonts_cache)) if "epub" in formats else None
             write_atomic(targets["pdf"], write_pdf(doc, merged))
             result.written["pdf"] = targets["pdf"]
             if epub_job is not None:
@@ -82,7 +83,7 @@ def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outp
                 result.written["epub"] = targets["epub"]
         elif "epub" in formats:
             progress.update(step, description="writing the EPUB")
-            write_atomic(targets["epub"], write_epub(merged, marks))
+            write_atomic(targets["epub"], write_epub(merged, marks, fonts_cache))
             result.written["epub"] = targets["epub"]
     state.save(key, [[m.label, m.element_id] for m in marks] if doc is not None else None, result.written)
     return result

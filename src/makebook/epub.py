@@ -2,6 +2,7 @@
 that follows the PDF, accessibility metadata, subset fonts; byte-reproducible."""
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
@@ -11,7 +12,6 @@ from pathlib import Path
 
 import jinja2
 from ebooklib import epub
-from fontTools import subset
 from lxml import etree
 
 from .book import Page, pages, source_date
@@ -19,6 +19,7 @@ from .cover import cover_svg
 from .matter import edition_field
 from .merge import Merged
 from .xhtml import EPUB_NS, Target
+from .xmlio import write_atomic
 
 STYLES = Path(__file__).resolve().parents[2] / "styles"
 FONTS = ("EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf")
@@ -98,26 +99,38 @@ def _mark_pages(docs: dict[str, list[etree._Element]], marks: list[PageMark]) ->
     return out
 
 
-def _subset_fonts(text: str) -> list[tuple[str, bytes]]:
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
+def _subset_fonts(text: str, cache: Path | None) -> list[tuple[str, bytes]]:
+    """The fonts cut down to the characters the book uses; kept in `cache` by character set."""
+    chars = "".join(sorted(set(text + "0123456789")))
     out = []
     for name in FONTS:
+        source = (STYLES / "fonts" / name).read_bytes()
+        key = hashlib.sha256(source + chars.encode()).hexdigest()[:32]
+        cached = cache / f"{key}.otf" if cache else None
+        if cached and cached.exists():
+            out.append((name, cached.read_bytes()))
+            continue
+        from fontTools import subset  # slow to import: only when the cache has no subset
+
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
         options = subset.Options()
         options.layout_features = ["*"]
         options.name_IDs = ["*"]
         options.notdef_outline = True
-        font = subset.load_font(str(STYLES / "fonts" / name), options)
+        font = subset.load_font(io.BytesIO(source), options)
         sub = subset.Subsetter(options)
-        sub.populate(text=text + "0123456789")
+        sub.populate(text=chars)
         sub.subset(font)
         buf = io.BytesIO()
         font.save(buf)
         out.append((name, buf.getvalue()))
+        if cached:
+            write_atomic(cached, buf.getvalue())
     return out
 
 
-def write_epub(merged: Merged, marks: list[PageMark]) -> bytes:
-    """Build the EPUB and return its bytes."""
+def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None) -> bytes:
+    """Build the EPUB and return its bytes (`cache`: a folder to keep font subsets in)."""
     env = _env()
     book_pages: list[Page] = pages(merged, Target("epub", lambda i: f"#{i}"))
     docs = {p.name: [p.section, *p.after] for p in book_pages}
@@ -186,7 +199,7 @@ def write_epub(merged: Merged, marks: list[PageMark]) -> bytes:
     css = (STYLES / "epub.css").read_bytes()
     book.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css", content=css))
     all_text = "".join("".join(el.itertext()) for roots in docs.values() for root in roots for el in [root])
-    for name, data in _subset_fonts(all_text + title + subtitle):
+    for name, data in _subset_fonts(all_text + title + subtitle, cache):
         book.add_item(epub.EpubItem(uid=name.split(".")[0], file_name=f"fonts/{name}", media_type="font/otf", content=data))
     book.add_item(epub.EpubItem(uid="ofl", file_name="fonts/OFL.txt", media_type="text/plain",
                                 content=(STYLES / "fonts" / "OFL.txt").read_bytes()))
