@@ -189,10 +189,14 @@ def sources_section(merged: Merged, target: Target) -> etree._Element:
         bibl = t.tree.find(f"{T}teiHeader//{T}sourceDesc/{T}bibl")
         render_children(bibl, li, _State(target, mt))
         url = t.header("tei:fileDesc/tei:publicationStmt/tei:ptr/@target")
-        append_text(li, " Captured from ")
-        li.append(E("a", {"href": url, "class": "url"}, text=url))
+        if url not in "".join(bibl.itertext()):
+            append_text(li, " Captured from ")
+            li.append(E("a", {"href": url, "class": "url"}, text=url))
+            append_text(li, ".")
         wit = t.tree.find(f"{T}teiHeader//{T}witness")
-        append_text(li, f". Witness: {wit.get('file')}, SHA-256 {wit.get('sha256')}.")
+        append_text(li, f" Witness: {wit.get('file')}, SHA-256 ")
+        li.append(E("span", {"class": "hash"}, text=wit.get("sha256")))
+        append_text(li, ".")
         ul.append(li)
     sec.append(ul)
     return sec
