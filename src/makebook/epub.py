@@ -24,6 +24,7 @@ from .xmlio import write_atomic
 STYLES = Path(__file__).resolve().parents[2] / "styles"
 FONTS = ("EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+SLUG_PDF = "implosion-of-the-ussr.pdf"
 ACCESSIBILITY = [
     ("schema:accessMode", "textual"),
     ("schema:accessModeSufficient", "textual"),
@@ -149,7 +150,8 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
             authors.append(mt.text.author)
     for i, name in enumerate(authors):
         book.add_author(name, role="aut", uid=f"creator{i}")
-    book.add_author(edition_field(merged, "//tei:titleStmt/tei:editor"), role="edt", uid="editor")
+    book.add_metadata("DC", "contributor", edition_field(merged, "//tei:titleStmt/tei:editor"), {"id": "editor"})
+    book.add_metadata(None, "meta", "edt", {"refines": "#editor", "property": "role", "scheme": "marc:relators"})
     book.add_metadata("DC", "publisher", edition_field(merged, "//tei:publicationStmt/tei:publisher"))
     book.add_metadata("DC", "rights", edition_field(merged, "//tei:availability"))
     book.add_metadata("DC", "date", source_date(merged).strftime("%Y-%m-%d"))
@@ -161,7 +163,8 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
         book.add_metadata("DC", "source", mt.text.header("tei:fileDesc/tei:publicationStmt/tei:ptr/@target"))
     for prop, value in ACCESSIBILITY:
         book.add_metadata(None, "meta", value, {"property": prop})
-    book.add_metadata(None, "meta", "urn:makebook:pdf-edition", {"property": "pageBreakSource"})
+    book.add_metadata(None, "meta", f"PDF edition of this book ({SLUG_PDF}), {edition_field(merged, '//tei:idno')}",
+                      {"property": "pageBreakSource"})
 
     svg = cover_svg(title, subtitle, authors, STYLES / "fonts")
     cover_img = epub.EpubItem(uid="cover-image", file_name="images/cover.svg", media_type="image/svg+xml",
