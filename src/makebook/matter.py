@@ -109,17 +109,26 @@ def _occurrence_links(merged: Merged, entry_id: str, target: Target) -> etree._E
                 links.append(E("a", {"href": target.link(occ.id), "class": "occ-page"}, text=key))
             else:
                 links.append(E("a", {"href": target.link(occ.id), "class": "occ"}, text=f"¶\u00a0{occ.paragraph}"))
-        for i, a in enumerate(links):
-            if i:
-                append_text(span, ", ")
-            span.append(a)
+        _join(span, links)
     return span
+
+
+def _join(parent: etree._Element, items: list[etree._Element], sep: str = ", ") -> None:
+    for i, item in enumerate(items):
+        if i:
+            append_text(parent, sep)
+        parent.append(item)
+
+
+def _matter_section(section_id: str, title: str, role: str) -> etree._Element:
+    """A back-matter section with its heading; `role` is the DPUB-ARIA role (doc-…)."""
+    return E("section", {"id": section_id, "class": f"matter {section_id}", "role": role, **_epub_type(role[4:])},
+             E("h1", {"data-title": title}, text=title))
 
 
 def glossary_section(merged: Merged, target: Target) -> etree._Element:
     st = _State(target, None)
-    sec = E("section", {"id": "glossary", "class": "matter glossary", "role": "doc-glossary", **_epub_type("glossary")})
-    sec.append(E("h1", {"data-title": "Glossary"}, text="Glossary"))
+    sec = _matter_section("glossary", "Glossary", "doc-glossary")
     where = "page" if target.name == "pdf" else "paragraph"
     sec.append(E("p", {"class": "matter-key"}, text="Terms are linked from their first occurrence in each text; "
                  f"each entry lists every {where} where the term occurs."))
@@ -143,11 +152,8 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
             dd.append(para)
         if entry.see:
             see = E("p", {"class": "see"}, text="See also ")
-            for i, ref in enumerate(entry.see):
-                if i:
-                    append_text(see, ", ")
-                label = next(e.label for e in merged.edition.glossary if e.id == ref)
-                see.append(E("a", {"href": target.link(ref)}, text=label))
+            labels = {e.id: e.label for e in merged.edition.glossary}
+            _join(see, [E("a", {"href": target.link(ref)}, text=labels[ref]) for ref in entry.see])
             append_text(see, ".")
             dd.append(see)
         occ = E("p", {"class": "occ-list"})
@@ -161,8 +167,7 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
 
 def persons_section(merged: Merged, target: Target) -> etree._Element:
     st = _State(target, None)
-    sec = E("section", {"id": "persons", "class": "matter persons", "role": "doc-index", **_epub_type("index")})
-    sec.append(E("h1", {"data-title": "Index of persons"}, text="Index of persons"))
+    sec = _matter_section("persons", "Index of persons", "doc-index")
     ul = E("ul", {"class": "index-list"})
     for entry in sorted(merged.edition.persons, key=lambda e: e.sort):
         el = entry.element
@@ -180,8 +185,7 @@ def persons_section(merged: Merged, target: Target) -> etree._Element:
 
 
 def sources_section(merged: Merged, target: Target) -> etree._Element:
-    sec = E("section", {"id": "sources", "class": "matter sources", "role": "doc-bibliography", **_epub_type("bibliography")})
-    sec.append(E("h1", {"data-title": "Sources"}, text="Sources"))
+    sec = _matter_section("sources", "Sources", "doc-bibliography")
     ul = E("ul", {"class": "sources-list"})
     for mt in merged.texts:
         t = mt.text
