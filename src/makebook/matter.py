@@ -82,7 +82,7 @@ def short_titles(merged: Merged) -> dict[str, str]:
     base = {mt.id: f"{mt.text.author.split()[-1]} {mt.text.date[:4]}" for mt in merged.texts}
     out = {}
     for text_id, label in base.items():
-        same = [t for t, l in base.items() if l == label]
+        same = [t for t, other in base.items() if other == label]
         out[text_id] = label + (letters(same.index(text_id) + 1) if len(same) > 1 else "")
     return out
 

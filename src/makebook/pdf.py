@@ -15,7 +15,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from . import __version__
-from .book import pages, source_date
+from .book import Page, pages, source_date
 from .epub import PageMark
 from .matter import edition_field
 from .merge import Merged
@@ -24,10 +24,18 @@ from .xhtml import Target
 STYLES = Path(__file__).resolve().parents[2] / "styles"
 
 
-def book_html(merged: Merged, page_of: dict[str, str] | None = None, back_only: bool = False) -> str:
+def _html(elements) -> Markup:
+    return Markup("\n".join(etree.tostring(e, encoding="unicode", method="html") for e in elements))
+
+
+def print_pages(merged: Merged, page_of: dict[str, str] | None = None) -> list[Page]:
+    return pages(merged, Target("pdf", lambda i: f"#{i}", page_of))
+
+
+def book_html(merged: Merged, page_of: dict[str, str] | None = None, back_only: bool = False,
+              book_pages: list[Page] | None = None) -> str:
     """The book as one HTML document for print (or, with `back_only`, its back matter alone)."""
-    book_pages = pages(merged, Target("pdf", lambda i: f"#{i}", page_of))
-    html = lambda els: Markup("\n".join(etree.tostring(e, encoding="unicode", method="html") for e in els))
+    book_pages = book_pages or print_pages(merged, page_of)
     front = [p for p in book_pages if p.matter == "front"]
     rest = [p for p in book_pages if p.matter == ("back" if back_only else p.matter) and p.matter != "front"]
     authors_of = {f"text-{mt.id}": mt.text.author for mt in merged.texts}
@@ -41,8 +49,8 @@ def book_html(merged: Merged, page_of: dict[str, str] | None = None, back_only: 
         date=source_date(merged).strftime("%Y-%m-%dT%H:%M:%SZ"),
         description="Five Marxist analyses of the collapse of the USSR, 1993–2021: a critical edition.",
         keywords="USSR, Soviet Union, collapse, 1991, Stalinism, Trotskyism, perestroika, glasnost, critical edition",
-        front=None if back_only else html([p.section for p in front]),
-        body=html([el for p in rest for el in (p.section, *p.after)]), toc=toc)
+        front=None if back_only else _html([p.section for p in front]),
+        body=_html([el for p in rest for el in (p.section, *p.after)]), toc=toc)
 
 
 def _render(html: str, extra_css: str = ""):
@@ -63,20 +71,25 @@ def layout(merged: Merged):
     title = edition_field(merged, "//tei:titleStmt/tei:title[1]").replace('"', "'")
     running_heads = (f'@page :left {{ @top-center {{ content: "{title}"; }} }}'
                      "@page :blank { @top-center { content: none; } }")
-    doc = _render(book_html(merged), running_heads)
+    book_pages = print_pages(merged)
+    back_ids = [p.section.get("id") for p in book_pages if p.matter == "back"]
+    doc = _render(book_html(merged, book_pages=book_pages), running_heads)
     first_body = _first_body_page(doc, merged)
     labels = [_folio(i, first_body) for i in range(len(doc.pages))]
     page_of = {a: labels[i] for i, page in enumerate(doc.pages) for a in page.anchors}
-    back_start = min(i for i, page in enumerate(doc.pages) if "glossary" in page.anchors)
+    back_start = min(i for i, page in enumerate(doc.pages) if back_ids[0] in page.anchors)
     back = _render(book_html(merged, page_of, back_only=True),
                    running_heads + f"@page :nth(1 of main) {{ counter-set: page {back_start - first_body + 1}; }}")
-    starts = lambda d, offset: {a: i + offset for i, page in enumerate(d.pages) for a in page.anchors
-                                if a in ("glossary", "persons", "chronology", "sources", "colophon")}
-    if starts(back, back_start) == starts(doc, 0):
+    if _starts(back, back_ids, back_start) == _starts(doc, back_ids, 0):
         doc = doc.copy(doc.pages[:back_start] + back.pages)
     else:  # the contents page would be wrong: lay the whole book out again, with the pages known
         doc = _render(book_html(merged, page_of), running_heads)
     return doc, page_marks(doc, merged.texts[0].id)
+
+
+def _starts(doc, ids: list[str], offset: int) -> dict[str, int]:
+    """The page index where each of these sections begins, counted from `offset`."""
+    return {a: i + offset for i, page in enumerate(doc.pages) for a in page.anchors if a in ids}
 
 
 def _first_body_page(doc, merged: Merged) -> int:
