@@ -6,6 +6,7 @@ footnotes gathered at the end of the file, or CSS `float: footnote` inline for p
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -309,6 +310,30 @@ HANDLERS: dict[str, Callable] = {
 }
 
 
+_URL = re.compile(r"https?://[^\s<>“”\"]+[^\s<>“”\".,;:)\]]")
+
+
+def linkify(root: etree._Element) -> None:
+    """Make the web addresses written out in editorial prose into links."""
+    for el in list(root.iter()):
+        if el.tag == "a":
+            continue
+        for where in ("text", "tail"):
+            if where == "tail" and (el is root or el.getparent() is None or el.getparent().tag == "a"):
+                continue
+            raw = getattr(el, where) or ""
+            matches = list(_URL.finditer(raw))
+            for m in reversed(matches):
+                link = E("a", {"href": m.group(0), "class": "url"}, text=m.group(0))
+                link.tail = raw[m.end():] or None
+                raw = raw[:m.start()]
+                setattr(el, where, raw or None)
+                if where == "text":
+                    el.insert(0, link)
+                else:
+                    el.addnext(link)
+
+
 @dataclass
 class RenderedText:
     """A text as XHTML: its section, then what follows it (EPUB notes, the apparatus)."""
@@ -336,6 +361,7 @@ def render_text(mt: MergedText, target: Target) -> RenderedText:
         box = E("section", {"class": "headnote", "aria-label": f"Editors’ headnote to {mt.text.title}"},
                 E("p", {"class": "headnote-title"}, text="Headnote"))
         render_children(headnote, box, st)
+        linkify(box)
         section.append(box)
     wrapper = E("div", {"class": "text-body"})
     for c in body:
