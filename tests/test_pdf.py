@@ -84,3 +84,30 @@ def test_document_metadata(pdf):
     assert "Implosion of the USSR" in meta.title
     assert "Doyle" in (meta.author or "")
     assert pdf.trailer["/Root"].get("/Lang") == "en"
+
+
+def test_epub_page_list_has_every_printed_pdf_page_under_its_folio(built, pdf):  # noqa: F811
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(built / "implosion-of-the-ussr.epub") as z:
+        nav = z.read("EPUB/nav.xhtml").decode()
+        docs = {n: z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml")}
+    labels = re.findall(r'<a href="[^"]*#page-([^"]+)"', nav.split('epub:type="page-list"')[1])
+    printed = [i for i, page in enumerate(pdf.pages) if page.extract_text().strip()]
+    assert len(labels) == len(set(labels)) == len(printed)
+    for label in labels:  # each entry points at a marker that exists
+        assert any(f'id="page-{label}"' in d for d in docs.values()), label
+    # labels follow the folios: roman in the front matter, arabic from the first text on
+    first_body = dict(_outline(pdf))["The Collapse of the U.S.S.R."]
+    for index, label in zip(printed, labels):
+        expected = str(index - first_body + 1) if index >= first_body else _roman(index + 1)
+        assert label == expected, (index, label, expected)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out

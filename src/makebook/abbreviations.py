@@ -27,4 +27,10 @@ ACRONYMS = {
     "KPD": "Communist Party of Germany",
     "CIS": "Commonwealth of Independent States",
     "RSFSR": "Russian Soviet Federative Socialist Republic",
+    "BBC": "British Broadcasting Corporation",
+    "SED": "Socialist Unity Party of Germany",
+    "MP": "Member of Parliament",
+    "CBI": "Confederation of British Industry",
+    "ZIL": "Likhachev Plant, Moscow (Zavod imeni Likhachyova)",
+    "INF": "Intermediate-Range Nuclear Forces",
 }

@@ -90,4 +90,16 @@ def pages(merged: Merged, target: Target) -> list[Page]:
         out.append(Page(sec.get("id"), "".join(sec.find("h1").itertext()), None, sec, matter="back"))
     out.append(Page("sources", "Sources", "bibliography", sources_section(merged, target), matter="back"))
     out.append(colophon(merged))
+    for page in out:
+        _name_blocks(page)
     return out
+
+
+def _name_blocks(page: Page) -> None:
+    """Give every block an id, so that each PDF page can be found again in the EPUB."""
+    n = 0
+    for root in (page.section, *page.after):
+        for el in root.iter("p", "li", "dt", "dd", "h2", "h3", "blockquote"):
+            if not el.get("id"):
+                n += 1
+                el.set("id", f"{page.name}-b{n}")

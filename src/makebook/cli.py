@@ -1,6 +1,7 @@
 """The `makebook` command line: build, check, collate, import, notes add, watch."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -25,6 +26,14 @@ class _Group(click.Group):
             _fail([err])
         except ErrorList as errs:
             _fail(errs.errors)
+        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # a defect of makebook, not of the edition: say so in one line
+            if os.environ.get("MAKEBOOK_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc} (a bug in makebook, not in your files; "
+                       "run again with MAKEBOOK_DEBUG=1 for the traceback, and report it)", err=True)
+            sys.exit(2)
 
 
 @click.group(cls=_Group)

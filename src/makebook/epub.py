@@ -74,30 +74,34 @@ def _fix_links(docs: dict[str, list[etree._Element]]) -> None:
                     a.set("href", f"{where[href[1:]]}.xhtml{href}")
 
 
-def _mark_pages(docs: dict[str, list[etree._Element]], marks: list[PageMark]) -> list[dict]:
-    """Insert a page-break marker before the first element of each PDF page."""
+_CONTAINERS = {"section", "div", "dl", "ol", "ul", "figure", "blockquote", "aside", "nav"}
+_INLINE = {"a", "span", "abbr", "i", "em", "b", "strong", "q", "dfn"}
+
+
+def _mark_pages(docs: dict[str, list[etree._Element]], marks: list[PageMark]) -> tuple[list[dict], str | None]:
+    """Insert a page-break marker at the first element of each PDF page. Returns the page
+    list, and the label of the PDF's contents page (its marker goes in the navigation document)."""
     by_id = {el.get("id"): (name, el) for name, roots in docs.items() for root in roots for el in root.iter() if el.get("id")}
-    out = []
+    out, contents = [], None
     for mark in marks:
+        if mark.element_id == "contents":
+            contents = mark.label
+            out.append({"href": f"nav.xhtml#page-{mark.label}", "label": mark.label})
+            continue
         if mark.element_id not in by_id:
             continue
-        name, el = by_id[mark.element_id]
+        name, host = by_id[mark.element_id]
+        while host.tag in _CONTAINERS and len(host):
+            host = host[0]  # a marker may not stand directly in a list or a sectioning element
         marker = etree.Element("span", {"id": f"page-{mark.label}", "role": "doc-pagebreak",
                                         f"{{{EPUB_NS}}}type": "pagebreak", "aria-label": mark.label})
-        if el.tag in ("section", "div", "dl", "ol", "ul", "dd", "figure", "blockquote") and len(el):
-            el.insert(0, marker)
-            marker.tail, el.text = el.text, None
-        elif el.getparent() is not None and el.getparent().tag in ("dl", "ol", "ul", "section", "div", "body") \
-                and el.tag not in ("p", "li", "dt", "h1", "h2", "h3"):
-            continue
-        elif el.tag in ("p", "li", "dt", "dd", "h1", "h2", "h3"):
-            marker.tail = el.text
-            el.text = None
-            el.insert(0, marker)
+        if host.tag in _INLINE:
+            host.addprevious(marker)
         else:
-            el.addprevious(marker)
+            marker.tail, host.text = host.text, None
+            host.insert(0, marker)
         out.append({"href": f"{name}.xhtml#page-{mark.label}", "label": mark.label})
-    return out
+    return out, contents
 
 
 def _subset_fonts(text: str, cache: Path | None) -> list[tuple[str, bytes]]:
@@ -136,7 +140,7 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
     book_pages: list[Page] = pages(merged, Target("epub", lambda i: f"#{i}"))
     docs = {p.name: [p.section, *p.after] for p in book_pages}
     _fix_links(docs)
-    page_list = _mark_pages(docs, marks)
+    page_list, contents_page = _mark_pages(docs, marks)
 
     title = edition_field(merged, "//tei:titleStmt/tei:title[1]")
     subtitle = edition_field(merged, "//tei:titleStmt/tei:title[@type='sub']")
@@ -167,13 +171,14 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
                       {"property": "pageBreakSource"})
 
     svg = cover_svg(title, subtitle, authors, STYLES / "fonts")
+    cover_alt = f"{title}: {subtitle}. {', '.join(authors)}. A critical edition."
     cover_img = epub.EpubItem(uid="cover-image", file_name="images/cover.svg", media_type="image/svg+xml",
                               content=svg.encode())
     cover_img.properties = ["cover-image"]
     book.add_item(cover_img)
     shell = env.get_template("epub-page.xhtml.j2")
     cover = _doc("cover", shell.render(lang="en", title="Cover", body_type="cover", content=jinja2.utils.markupsafe.Markup(
-        f'<section class="cover" aria-label="Cover"><img src="images/cover.svg" alt="{title}: {subtitle}" class="cover-image"/></section>')))
+        f'<section class="cover" aria-label="Cover"><img src="images/cover.svg" alt="{cover_alt}" class="cover-image"/></section>')))
     book.add_item(cover)
     spine = [cover]
     items = {}
@@ -185,14 +190,15 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
         items[p.name] = item
         spine.append(item)
 
-    toc = [{"href": f"{p.name}.xhtml", "label": p.title,
+    authors_of = {f"text-{mt.id}": mt.text.author for mt in merged.texts}
+    toc = [{"href": f"{p.name}.xhtml", "label": f"{authors_of[p.name]}, {p.title}" if p.name in authors_of else p.title,
             "children": [{"href": f"{p.name}.xhtml#{cid}", "label": label} for cid, label in p.children]}
            for p in book_pages]
     landmarks = [{"type": "cover", "href": "cover.xhtml", "label": "Cover"},
                  {"type": "toc", "href": "nav.xhtml", "label": "Contents"}]
     landmarks += [{"type": p.landmark, "href": f"{p.name}.xhtml", "label": p.title} for p in book_pages if p.landmark]
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=env.get_template("epub-nav.xhtml.j2").render(toc=toc, landmarks=landmarks, pages=page_list).encode())
+                        content=env.get_template("epub-nav.xhtml.j2").render(toc=toc, landmarks=landmarks, pages=page_list, contents_page=contents_page).encode())
     nav.properties = ["nav"]
     book.add_item(nav)
     spine.insert(2, nav)

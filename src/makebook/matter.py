@@ -2,13 +2,15 @@
 persons, sources, colophon. Built from the edition header and the merged document."""
 from __future__ import annotations
 
+import copy
 from itertools import groupby
 
 from lxml import etree
 
+from .abbreviations import ACRONYMS
 from .merge import Merged, letters, mark_acronyms, to_tei
 from .textview import T
-from .xhtml import HANDLERS, E, Target, _epub_type, _State, append_text, render_children
+from .xhtml import HANDLERS, E, Target, _epub_type, _State, append_text, linkify, render_children
 from .xmlio import XML_NS
 
 XML_ID = f"{{{XML_NS}}}id"
@@ -120,6 +122,13 @@ def _join(parent: etree._Element, items: list[etree._Element], sep: str = ", ") 
         parent.append(item)
 
 
+def _label_link(label: str, href: str) -> etree._Element:
+    """A link whose text is a headword, an acronym marked as such."""
+    if label in ACRONYMS:
+        return E("a", {"href": href}, E("abbr", {"title": ACRONYMS[label], "class": "sc"}, text=label))
+    return E("a", {"href": href}, text=label)
+
+
 def _matter_section(section_id: str, title: str, role: str) -> etree._Element:
     """A back-matter section with its heading; `role` is the DPUB-ARIA role (doc-…)."""
     return E("section", {"id": section_id, "class": f"matter {section_id}", "role": role, **_epub_type(role[4:])},
@@ -131,20 +140,21 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
     sec = _matter_section("glossary", "Glossary", "doc-glossary")
     where = "page" if target.name == "pdf" else "paragraph"
     sec.append(E("p", {"class": "matter-key"}, text="Terms are linked from their first occurrence in each text; "
-                 f"each entry lists every {where} where the term occurs."))
+                 f"each entry lists every {where} where the term occurs, text by text (short titles as in the Sources)."))
     dl = E("dl")
     for entry in sorted(merged.edition.glossary, key=lambda e: e.sort):
         el = entry.element
         dt = E("dt", {"id": entry.id}, E("dfn", text=entry.label))
         orig = el.find("orig")
-        if orig is not None:
+        if orig is not None and orig.text.strip() != entry.label:
             lang = orig.get(f"{{{XML_NS}}}lang")
+            append_text(dt, " ")
             dt.append(E("span", {"class": "orig", "lang": lang, f"{{{XML_NS}}}lang": lang}, text=orig.text))
-            dt[-1].tail = ""
-            dt[-2].tail = " "
-            if el.findtext("translit") and el.findtext("translit") != entry.label:
+            translit = el.findtext("translit")
+            if translit and translit != entry.label:
                 append_text(dt, " ")
-                dt.append(E("i", {"class": "translit"}, text=el.findtext("translit")))
+                latn = f"{lang}-Latn"
+                dt.append(E("i", {"class": "translit", "lang": latn, f"{{{XML_NS}}}lang": latn}, text=translit))
         dd = E("dd")
         for p in el.find("def"):
             para = E("p")
@@ -153,7 +163,7 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
         if entry.see:
             see = E("p", {"class": "see"}, text="See also ")
             labels = {e.id: e.label for e in merged.edition.glossary}
-            _join(see, [E("a", {"href": target.link(ref)}, text=labels[ref]) for ref in entry.see])
+            _join(see, [_label_link(labels[ref], target.link(ref)) for ref in entry.see])
             append_text(see, ".")
             dd.append(see)
         occ = E("p", {"class": "occ-list"})
@@ -186,11 +196,15 @@ def persons_section(merged: Merged, target: Target) -> etree._Element:
 
 def sources_section(merged: Merged, target: Target) -> etree._Element:
     sec = _matter_section("sources", "Sources", "doc-bibliography")
+    titles = short_titles(merged)
+    sec.append(E("p", {"class": "matter-key"}, text="Each text is cited in the glossary and the index by the short title given here in bold."))
     ul = E("ul", {"class": "sources-list"})
     for mt in merged.texts:
         t = mt.text
-        li = E("li")
-        bibl = t.tree.find(f"{T}teiHeader//{T}sourceDesc/{T}bibl")
+        li = E("li", None, E("b", {"class": "siglum"}, text=titles[mt.id]))
+        append_text(li, ": ")
+        bibl = copy.deepcopy(t.tree.find(f"{T}teiHeader//{T}sourceDesc/{T}bibl"))
+        mark_acronyms([bibl])
         render_children(bibl, li, _State(target, mt))
         url = t.header("tei:fileDesc/tei:publicationStmt/tei:ptr/@target")
         if url not in "".join(bibl.itertext()):
@@ -203,6 +217,7 @@ def sources_section(merged: Merged, target: Target) -> etree._Element:
         append_text(li, ".")
         ul.append(li)
     sec.append(ul)
+    linkify(sec)
     return sec
 
 

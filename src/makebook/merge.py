@@ -68,7 +68,7 @@ def merge(ed: Edition) -> Merged:
     """Return the merged document, or raise ErrorList with every placement problem."""
     errors: list[EditionError] = []
     merged = Merged(ed, [MergedText(t, copy.deepcopy(t.tree)) for t in ed.texts], copy.deepcopy(ed.meta))
-    mark_acronyms(merged.meta.iterfind(f"{T}text//{T}p"))
+    mark_acronyms(merged.meta.xpath("tei:text//tei:p | tei:text//tei:item", namespaces=_NS))
     notes_by_text: dict[str, list[Note]] = defaultdict(list)
     for note in ed.notes:
         notes_by_text[note.text_id].append(note)

@@ -87,7 +87,6 @@ def _p(src, out, st):
     el = E("p", {"id": src.get(XML_ID), "class": "para"})
     if n:
         el.append(E("a", {"class": "pnum", "href": f"#{src.get(XML_ID)}", "title": f"Paragraph {n}"}, text=n))
-        el[-1].tail = " "
     render_children(src, el, st)
     out.append(el)
 
@@ -384,11 +383,6 @@ def _plain(el: etree._Element | None) -> str:
     return " ".join("".join(el.itertext()).split()) if el is not None else ""
 
 
-def _witness_reading(el: etree._Element) -> str:
-    if el.find(f".//{T}lb[@type='capture-break']") is not None:
-        return "paragraph broken in mid-sentence by the capture; joined"
-    return _plain(el)
-
 
 def render_apparatus(mt: MergedText, items: list, st: _State) -> etree._Element:
     box = E("section", {"class": "apparatus", "id": f"{mt.id}-apparatus", "role": "doc-endnotes",
@@ -408,11 +402,15 @@ def render_apparatus(mt: MergedText, items: list, st: _State) -> etree._Element:
         if tag == "choice" and el.find(f"{T}sic") is not None:
             detail = f"{_plain(el.find(f'{T}corr'))}] {_plain(el.find(f'{T}sic'))} W (error of the source, corrected)"
         elif tag == "choice":
-            detail = f"{_plain(el.find(f'{T}reg')) or '(join)'}] {_witness_reading(el.find(f'{T}orig'))} W (damage of the capture, repaired)"
+            if el.find(f"{T}orig/{T}lb[@type='capture-break']") is not None:
+                detail = "paragraph joined] W breaks it here in mid-sentence (damage of the capture, repaired)"
+            else:
+                detail = f"{_plain(el.find(f'{T}reg'))}] {_plain(el.find(f'{T}orig'))} W (damage of the capture, repaired)"
         elif tag == "supplied":
             detail = f"[{_plain(el)}] supplied by the editors; not in W ({el.get('reason')})"
         elif tag == "gap":
-            detail = f"omitted: {_plain(el.find(f'{T}desc'))} ({el.get('quantity')} words of W, {el.get('reason')})"
+            words = "1 word" if el.get("quantity") == "1" else f"{el.get('quantity')} words"
+            detail = f"omitted: {_plain(el.find(f'{T}desc'))} ({words} of W, {el.get('reason')})"
         else:
             detail = ""
             append_text(li, detail)
