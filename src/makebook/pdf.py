@@ -32,12 +32,16 @@ def print_pages(merged: Merged, page_of: dict[str, str] | None = None) -> list[P
     return pages(merged, Target("pdf", lambda i: f"#{i}", page_of))
 
 
-def book_html(merged: Merged, page_of: dict[str, str] | None = None, back_only: bool = False,
-              book_pages: list[Page] | None = None) -> str:
-    """The book as one HTML document for print (or, with `back_only`, its back matter alone)."""
+def book_html(merged: Merged, page_of: dict[str, str] | None = None, book_pages: list[Page] | None = None,
+              parts: tuple[str, ...] = ("front", "body", "back"), toc_pages: dict[str, str] | None = None,
+              end_on_verso: bool = False) -> str:
+    """The book, or some of its parts, as one HTML document for print.
+
+    `toc_pages` writes the contents page's numbers out (when the headings are laid out in
+    another document); `end_on_verso` adds a last page to drop, so that the next document
+    begins on a recto."""
     book_pages = book_pages or print_pages(merged, page_of)
-    front = [p for p in book_pages if p.matter == "front"]
-    rest = [p for p in book_pages if p.matter == ("back" if back_only else p.matter) and p.matter != "front"]
+    chosen = [p for p in book_pages if p.matter in parts]
     authors_of = {f"text-{mt.id}": mt.text.author for mt in merged.texts}
     toc = [{"id": p.section.get("id"), "label": p.title, "front": p.matter == "front",
             "author": authors_of.get(p.name, ""), "children": p.children} for p in book_pages if p.name != "titlepage"]
@@ -49,8 +53,9 @@ def book_html(merged: Merged, page_of: dict[str, str] | None = None, back_only: 
         date=source_date(merged).strftime("%Y-%m-%dT%H:%M:%SZ"),
         description="Five Marxist analyses of the collapse of the USSR, 1993–2021: a critical edition.",
         keywords="USSR, Soviet Union, collapse, 1991, Stalinism, Trotskyism, perestroika, glasnost, critical edition",
-        front=None if back_only else _html([p.section for p in front]),
-        body=_html([el for p in rest for el in (p.section, *p.after)]), toc=toc)
+        front=_html([p.section for p in chosen if p.matter == "front"]) if "front" in parts else None,
+        body=_html([el for p in chosen if p.matter != "front" for el in (p.section, *p.after)]) or None,
+        toc=toc, toc_pages=toc_pages or {}, end_on_verso=end_on_verso)
 
 
 def _render(html: str, extra_css: str = ""):
@@ -64,32 +69,37 @@ def _render(html: str, extra_css: str = ""):
 def layout(merged: Merged):
     """Lay the book out; return the WeasyPrint document and the PDF's page marks.
 
-    The glossary and index list the pages of every occurrence. CSS can print those
-    pages but not drop repeats, so the back matter is laid out a second time, alone,
-    with the page numbers of the first layout written out once each, and put after
-    the pages of the texts (which the back matter cannot move)."""
+    Three layouts, put together: the texts (with the front matter, whose length they need
+    for nothing else than this first pass); then the back matter, whose glossary and index
+    give the pages of every occurrence once each (CSS could print them, but not drop the
+    repeats, and thousands of page references make WeasyPrint slow); then the front matter
+    again, its contents page now knowing every page."""
     title = edition_field(merged, "//tei:titleStmt/tei:title[1]").replace('"', "'")
-    running_heads = (f'@page :left {{ @top-center {{ content: "{title}"; }} }}'
-                     "@page :blank { @top-center { content: none; } }")
+    heads = f'@page :left {{ @top-center {{ content: "{title}"; }} }} @page :blank {{ @top-center {{ content: none; }} }}'
     book_pages = print_pages(merged)
-    back_ids = [p.section.get("id") for p in book_pages if p.matter == "back"]
-    doc = _render(book_html(merged, book_pages=book_pages), running_heads)
-    first_body = _first_body_page(doc, merged)
-    labels = [_folio(i, first_body) for i in range(len(doc.pages))]
-    page_of = {a: labels[i] for i, page in enumerate(doc.pages) for a in page.anchors}
-    back_start = min(i for i, page in enumerate(doc.pages) if back_ids[0] in page.anchors)
-    back = _render(book_html(merged, page_of, back_only=True),
-                   running_heads + f"@page :nth(1 of main) {{ counter-set: page {back_start - first_body + 1}; }}")
-    if _starts(back, back_ids, back_start) == _starts(doc, back_ids, 0):
-        doc = doc.copy(doc.pages[:back_start] + back.pages)
-    else:  # the contents page would be wrong: lay the whole book out again, with the pages known
-        doc = _render(book_html(merged, page_of), running_heads)
+    texts = _render(book_html(merged, book_pages=book_pages, parts=("front", "body"), end_on_verso=True), heads)
+    text_pages = texts.pages[:-1]
+    first_body = _first_body_page(texts, merged)
+    page_of = _first_pages(text_pages, lambda i: _folio(i, first_body))
+    back_folio = len(text_pages) - first_body + 1
+    back = _render(book_html(merged, page_of, parts=("back",)),
+                   heads + f"@page :nth(1 of main) {{ counter-set: page {back_folio}; }}")
+    page_of.update(_first_pages(back.pages, lambda i: str(back_folio + i)))
+    front = _render(book_html(merged, book_pages=book_pages, parts=("front",), toc_pages=page_of, end_on_verso=True), heads)
+    if len(front.pages) - 1 != first_body:  # the contents page grew or shrank: start again, all in one
+        doc = _render(book_html(merged, page_of, toc_pages=page_of), heads)
+    else:
+        doc = texts.copy(front.pages[:-1] + text_pages[first_body:] + back.pages)
     return doc, page_marks(doc, merged.texts[0].id)
 
 
-def _starts(doc, ids: list[str], offset: int) -> dict[str, int]:
-    """The page index where each of these sections begins, counted from `offset`."""
-    return {a: i + offset for i, page in enumerate(doc.pages) for a in page.anchors if a in ids}
+def _first_pages(pages, folio) -> dict[str, str]:
+    """Each anchor's folio where it begins (an element running over pages is anchored on each)."""
+    out: dict[str, str] = {}
+    for i, page in enumerate(pages):
+        for anchor in page.anchors:
+            out.setdefault(anchor, folio(i))
+    return out
 
 
 def _first_body_page(doc, merged: Merged) -> int:
