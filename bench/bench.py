@@ -71,7 +71,8 @@ from weasyprint.text.fonts import FontConfiguration
 html, styles, out = sys.argv[1:4]
 fonts = FontConfiguration()
 css = CSS(filename=styles + "/print.css", font_config=fonts)
-HTML(filename=html, base_url=styles + "/").write_pdf(out, stylesheets=[css], font_config=fonts)
+# The same PDF variant as the build writes (tagged, PDF/UA-1), so that the two are comparable.
+HTML(filename=html, base_url=styles + "/").write_pdf(out, stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
 """
 
 
@@ -318,7 +319,7 @@ def main() -> None:
 
             html = tmp / "book.html"
             subprocess.run([sys.executable, "-c", WRITE_HTML, str(project), str(html)], check=True)
-            results.append(repeat("bare WeasyPrint render", "`HTML(book_html).write_pdf()` with print.css, new process",
+            results.append(repeat("bare WeasyPrint render", "`HTML(book_html).write_pdf(pdf_variant=\"pdf/ua-1\")` with print.css, new process",
                                   args.runs, lambda i: [sys.executable, "-c", BARE_WEASYPRINT, str(html), str(STYLES),
                                                         str(tmp / f"bare{i}.pdf")]))
 

@@ -69,27 +69,23 @@ def _render(html: str, extra_css: str = ""):
 def layout(merged: Merged):
     """Lay the book out; return the WeasyPrint document and the PDF's page marks.
 
-    Three layouts, put together: the texts (with the front matter, whose length they need
-    for nothing else than this first pass); then the back matter, whose glossary and index
+    Three layouts, put together: the texts; the back matter, whose glossary and index
     give the pages of every occurrence once each (CSS could print them, but not drop the
-    repeats, and thousands of page references make WeasyPrint slow); then the front matter
-    again, its contents page now knowing every page."""
+    repeats, and thousands of page references make WeasyPrint slow); then the front
+    matter, its contents page knowing every page. Each part begins on a recto, and the
+    arabic folios begin with the texts, so no part's layout depends on another's length."""
     title = edition_field(merged, "//tei:titleStmt/tei:title[1]").replace('"', "'")
     heads = f'@page :left {{ @top-center {{ content: "{title}"; }} }} @page :blank {{ @top-center {{ content: none; }} }}'
     book_pages = print_pages(merged)
-    texts = _render(book_html(merged, book_pages=book_pages, parts=("front", "body"), end_on_verso=True), heads)
+    texts = _render(book_html(merged, book_pages=book_pages, parts=("body",), end_on_verso=True), heads)
     text_pages = texts.pages[:-1]
-    first_body = _first_body_page(texts, merged)
-    page_of = _first_pages(text_pages, lambda i: _folio(i, first_body))
-    back_folio = len(text_pages) - first_body + 1
+    page_of = _first_pages(text_pages, lambda i: str(i + 1))
+    back_folio = len(text_pages) + 1
     back = _render(book_html(merged, page_of, parts=("back",)),
                    heads + f"@page :nth(1 of main) {{ counter-set: page {back_folio}; }}")
     page_of.update(_first_pages(back.pages, lambda i: str(back_folio + i)))
     front = _render(book_html(merged, book_pages=book_pages, parts=("front",), toc_pages=page_of, end_on_verso=True), heads)
-    if len(front.pages) - 1 != first_body:  # the contents page grew or shrank: start again, all in one
-        doc = _render(book_html(merged, page_of, toc_pages=page_of), heads)
-    else:
-        doc = texts.copy(front.pages[:-1] + text_pages[first_body:] + back.pages)
+    doc = texts.copy(front.pages[:-1] + text_pages + back.pages)
     return doc, page_marks(doc, merged.texts[0].id)
 
 
@@ -100,10 +96,6 @@ def _first_pages(pages, folio) -> dict[str, str]:
         for anchor in page.anchors:
             out.setdefault(anchor, folio(i))
     return out
-
-
-def _first_body_page(doc, merged: Merged) -> int:
-    return next(i for i, page in enumerate(doc.pages) if merged.texts[0].id in page.anchors)
 
 
 def _folio(index: int, first_body: int) -> str:
