@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-NBSP, THIN_NBSP = "\u00a0", "\u202f"
+NBSP = "\u00a0"
 
 RULES: list[tuple[re.Pattern, str]] = [
     # an abbreviated title or reference word and what it qualifies: "Mr Gorbachev", "p. 47", "No. 5"

@@ -17,7 +17,6 @@ from .typography import refine
 from .textview import T
 from .xmlio import XML_NS
 
-XHTML = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 XML_ID = f"{{{XML_NS}}}id"
 QUOTES = (("“", "”"), ("‘", "’"))
