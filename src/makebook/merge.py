@@ -97,8 +97,9 @@ def merge(ed: Edition) -> Merged:
 
 
 def number_paragraphs(mt: MergedText) -> None:
-    """Number the author's paragraphs (not those of boxes printed beside the article)."""
-    paras = [p for p in mt.body.iter(f"{T}p") if not p.xpath("ancestor::tei:div[@type='sidebar']", namespaces=_NS)]
+    """Number the author's paragraphs (not the publisher's standfirst, nor boxes printed beside the article)."""
+    paras = [p for p in mt.body.iter(f"{T}p")
+             if not p.xpath("ancestor::tei:div[@type='sidebar'] | ancestor::tei:argument", namespaces=_NS)]
     for n, p in enumerate(paras, 1):
         p.set("n", str(n))
         p.set(XML_ID, f"{mt.id}-p{n}")

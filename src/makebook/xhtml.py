@@ -304,6 +304,7 @@ HANDLERS: dict[str, Callable] = {
     "title": _title, "foreign": _foreign, "hi": _hi, "ref": _ref, "figure": _figure,
     "choice": _choice, "supplied": _supplied, "gap": _gap, "note": _note,
     "term": _entry_ref("gloss"), "persName": _entry_ref("person"), "abbr": _abbr, "opener": _opener,
+    "argument": _wrap("div", {"class": "standfirst"}),
     "lb": _skip, "anchor": _wrap("span"), "list": _wrap("ul"), "item": _wrap("li"), "label": _wrap("b"),
 }
 
