@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .textview import T, WITNESS_ONLY, fold
+from .textview import WITNESS_ONLY, T, fold
 
 # Blocks that hold running text and contain no other block.
 LEAF_BLOCKS = (f"{T}p", f"{T}head", f"{T}byline", f"{T}dateline", f"{T}bibl")
@@ -96,18 +96,6 @@ def hoist(spot: Spot, stop: etree._Element) -> Spot:
         spot = Spot(node, "tail", 0)
 
 
-def insert_at(spot: Spot, new: etree._Element) -> None:
-    """Insert `new` (whose tail must be empty) at `spot`."""
-    raw = getattr(spot.node, spot.where) or ""
-    before, after = raw[: spot.offset], raw[spot.offset:]
-    setattr(spot.node, spot.where, before or None)
-    new.tail = (new.tail or "") + after or None
-    if spot.where == "text":
-        spot.node.insert(0, new)
-    else:
-        spot.node.addnext(new)
-
-
 def _slot(spot: Spot) -> tuple[etree._Element, int, int]:
     """A spot as (container, child index or -1 for the container's text, offset)."""
     if spot.where == "text":
@@ -125,6 +113,15 @@ def _set_segment(parent: etree._Element, i: int, value: str) -> None:
         parent.text = value or None
     else:
         parent[i].tail = value or None
+
+
+def insert_at(spot: Spot, new: etree._Element) -> None:
+    """Insert `new` (an element without tail) at `spot`."""
+    parent, i, k = _slot(spot)
+    segment = _segment(parent, i)
+    _set_segment(parent, i, segment[:k])
+    new.tail = segment[k:] or None
+    parent.insert(i + 1, new)
 
 
 def wrap(start: Spot, end: Spot, new: etree._Element) -> None:

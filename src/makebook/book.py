@@ -5,14 +5,24 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cache
 
+import jinja2
 from lxml import etree
 
-from . import __version__
-from .matter import edition_field, front_divs, glossary_section, persons_section, sources_section
+from . import STYLES, __version__
+from .matter import (
+    edition_field,
+    front_divs,
+    glossary_section,
+    persons_section,
+    sources_section,
+)
 from .merge import Merged
 from .textview import T
-from .xhtml import E, Target, _epub_type, render_text
+from .xhtml import E, Target, _epub_type, plain, render_text
+
+DESCRIPTION = "Five Marxist analyses of the collapse of the USSR, 1993–2021: a critical edition."
 
 
 @dataclass
@@ -24,6 +34,25 @@ class Page:
     after: list = field(default_factory=list)  # elements following the section (notes, apparatus)
     matter: str = "body"  # front, body or back
     children: list[tuple[str, str]] = field(default_factory=list)  # (id, label) for the TOC
+    author: str = ""  # of a text, for the contents
+
+
+@cache
+def templates() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(STYLES / "templates"), autoescape=True)
+
+
+def title(merged: Merged) -> str:
+    return edition_field(merged, "//tei:titleStmt/tei:title[1]")
+
+
+def subtitle(merged: Merged) -> str:
+    return edition_field(merged, "//tei:titleStmt/tei:title[@type='sub']")
+
+
+def authors(merged: Merged) -> list[str]:
+    """The texts' authors, each once, in reading order."""
+    return list(dict.fromkeys(mt.text.author for mt in merged.texts))
 
 
 def source_date(merged: Merged) -> datetime:
@@ -38,15 +67,9 @@ def source_date(merged: Merged) -> datetime:
 def title_page(merged: Merged) -> Page:
     sec = E("section", {"id": "titlepage", "class": "titlepage", "aria-label": "Title page",
                         **_epub_type("titlepage")})
-    sec.append(E("h1", {"class": "book-title"}, text=edition_field(merged, "//tei:titleStmt/tei:title[1]")))
-    sec.append(E("p", {"class": "book-subtitle"}, text=edition_field(merged, "//tei:titleStmt/tei:title[@type='sub']")))
-    authors = E("p", {"class": "book-authors"})
-    names = []
-    for mt in merged.texts:
-        if mt.text.author not in names:
-            names.append(mt.text.author)
-    authors.text = " · ".join(names)
-    sec.append(authors)
+    sec.append(E("h1", {"class": "book-title"}, text=title(merged)))
+    sec.append(E("p", {"class": "book-subtitle"}, text=subtitle(merged)))
+    sec.append(E("p", {"class": "book-authors"}, text=" · ".join(authors(merged))))
     sec.append(E("p", {"class": "book-editors"}, text="Edited by " + edition_field(merged, "//tei:titleStmt/tei:editor")))
     return Page("titlepage", "Title page", "titlepage", sec, matter="front")
 
@@ -55,9 +78,8 @@ def colophon(merged: Merged) -> Page:
     sec = E("section", {"id": "colophon", "class": "matter colophon", "role": "doc-colophon", **_epub_type("colophon")})
     sec.append(E("h1", {"data-title": "Colophon"}, text="Colophon"))
     date = source_date(merged).strftime("%-d %B %Y")
-    subtitle = edition_field(merged, "//tei:titleStmt/tei:title[@type='sub']")
     for text in (
-        f"{edition_field(merged, '//tei:titleStmt/tei:title[1]')}: {subtitle}. "
+        f"{title(merged)}: {subtitle(merged)}. "
         f"{edition_field(merged, '//tei:editionStmt/tei:edition')}, version {edition_field(merged, '//tei:editionStmt/tei:edition/@n')}, "
         f"dated {date} from its sources.",
         edition_field(merged, "//tei:availability"),
@@ -76,18 +98,18 @@ def pages(merged: Merged, target: Target) -> list[Page]:
     """Every page of the book, in reading order."""
     out = [title_page(merged)]
     for sec in front_divs(merged, target, "front"):
-        out.append(Page(sec.get("id"), "".join(sec.find("h1").itertext()), "preface" if "principles" in sec.get("class") else "introduction", sec, matter="front"))
+        out.append(Page(sec.get("id"), sec.find("h1").get("data-title"),
+                        "preface" if "principles" in sec.get("class") else "introduction", sec, matter="front"))
     for mt in merged.texts:
         rendered = render_text(mt, target)
-        children = [(h.get("id"), " ".join("".join(h.itertext()).split()))
-                    for h in rendered.section.iter("h2") if h.get("id")]
+        children = [(h.get("id"), plain(h)) for h in rendered.section.iter("h2") if h.get("id")]
         out.append(Page(f"text-{mt.id}", mt.text.title, "bodymatter" if mt is merged.texts[0] else None,
-                        rendered.section, rendered.after, "body", children))
+                        rendered.section, rendered.after, "body", children, mt.text.author))
     out.append(Page("glossary", "Glossary", "glossary", glossary_section(merged, target), matter="back"))
     if merged.edition.persons:
         out.append(Page("persons", "Index of persons", "index", persons_section(merged, target), matter="back"))
     for sec in front_divs(merged, target, "back"):
-        out.append(Page(sec.get("id"), "".join(sec.find("h1").itertext()), None, sec, matter="back"))
+        out.append(Page(sec.get("id"), sec.find("h1").get("data-title"), None, sec, matter="back"))
     out.append(Page("sources", "Sources", "bibliography", sources_section(merged, target), matter="back"))
     out.append(colophon(merged))
     for page in out:

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from . import STYLES
 from .cache import State, input_key
 from .load import load
 from .merge import merge
 from .xmlio import write_atomic
 
 SLUG = "implosion-of-the-ussr"
-STYLES = Path(__file__).resolve().parents[2] / "styles"
 
 
 _JOB = None

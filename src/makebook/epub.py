@@ -10,18 +10,18 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 from ebooklib import epub
 from lxml import etree
+from markupsafe import Markup
 
-from .book import Page, pages, source_date
+from . import STYLES
+from .book import Page, authors, pages, source_date, subtitle, templates, title
 from .cover import cover_svg
 from .matter import edition_field
 from .merge import Merged
 from .xhtml import EPUB_NS, Target
 from .xmlio import write_atomic
 
-STYLES = Path(__file__).resolve().parents[2] / "styles"
 FONTS = ("EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 SLUG_PDF = "implosion-of-the-ussr.pdf"
@@ -47,10 +47,6 @@ class PageMark:
 
     label: str
     element_id: str
-
-
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(STYLES / "templates"), autoescape=True)
 
 
 _AUTO_PREFIX = re.compile(r'\sxmlns:ns\d+="' + re.escape(EPUB_NS) + r'"|(?<=\s)ns\d+(?=:type=)')
@@ -115,7 +111,9 @@ def _subset_fonts(text: str, cache: Path | None) -> list[tuple[str, bytes]]:
         if cached and cached.exists():
             out.append((name, cached.read_bytes()))
             continue
-        from fontTools import subset  # slow to import: only when the cache has no subset
+        from fontTools import (
+            subset,  # slow to import: only when the cache has no subset
+        )
 
         logging.getLogger("fontTools").setLevel(logging.ERROR)
         options = subset.Options()
@@ -136,23 +134,18 @@ def _subset_fonts(text: str, cache: Path | None) -> list[tuple[str, bytes]]:
 
 def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None) -> bytes:
     """Build the EPUB and return its bytes (`cache`: a folder to keep font subsets in)."""
-    env = _env()
+    env = templates()
     book_pages: list[Page] = pages(merged, Target("epub", lambda i: f"#{i}"))
     docs = {p.name: [p.section, *p.after] for p in book_pages}
     _fix_links(docs)
     page_list, contents_page = _mark_pages(docs, marks)
 
-    title = edition_field(merged, "//tei:titleStmt/tei:title[1]")
-    subtitle = edition_field(merged, "//tei:titleStmt/tei:title[@type='sub']")
+    book_title, book_subtitle, names = title(merged), subtitle(merged), authors(merged)
     book = epub.EpubBook()
     book.set_identifier(edition_field(merged, "//tei:idno"))
-    book.set_title(f"{title}: {subtitle}")
+    book.set_title(f"{book_title}: {book_subtitle}")
     book.set_language("en")
-    authors = []
-    for mt in merged.texts:
-        if mt.text.author not in authors:
-            authors.append(mt.text.author)
-    for i, name in enumerate(authors):
+    for i, name in enumerate(names):
         book.add_author(name, role="aut", uid=f"creator{i}")
     book.add_metadata("DC", "contributor", edition_field(merged, "//tei:titleStmt/tei:editor"), {"id": "editor"})
     book.add_metadata(None, "meta", "edt", {"refines": "#editor", "property": "role", "scheme": "marc:relators"})
@@ -170,28 +163,25 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
     book.add_metadata(None, "meta", f"PDF edition of this book ({SLUG_PDF}), {edition_field(merged, '//tei:idno')}",
                       {"property": "pageBreakSource"})
 
-    svg = cover_svg(title, subtitle, authors, STYLES / "fonts")
-    cover_alt = f"{title}: {subtitle}. {', '.join(authors)}. A critical edition."
+    svg = cover_svg(book_title, book_subtitle, names, STYLES / "fonts")
+    cover_alt = f"{book_title}: {book_subtitle}. {', '.join(names)}. A critical edition."
     cover_img = epub.EpubItem(uid="cover-image", file_name="images/cover.svg", media_type="image/svg+xml",
                               content=svg.encode())
     cover_img.properties = ["cover-image"]
     book.add_item(cover_img)
     shell = env.get_template("epub-page.xhtml.j2")
-    cover = _doc("cover", shell.render(lang="en", title="Cover", body_type="cover", content=jinja2.utils.markupsafe.Markup(
+    cover = _doc("cover", shell.render(lang="en", title="Cover", body_type="cover", content=Markup(
         f'<section class="cover" aria-label="Cover"><img src="images/cover.svg" alt="{cover_alt}" class="cover-image"/></section>')))
     book.add_item(cover)
     spine = [cover]
-    items = {}
     for p in book_pages:
         content = "\n".join(_xml(el) for el in [p.section, *p.after])
         body_type = {"front": "frontmatter", "body": "bodymatter", "back": "backmatter"}[p.matter]
-        item = _doc(p.name, shell.render(lang="en", title=p.title, body_type=body_type, content=jinja2.utils.markupsafe.Markup(content)))
+        item = _doc(p.name, shell.render(lang="en", title=p.title, body_type=body_type, content=Markup(content)))
         book.add_item(item)
-        items[p.name] = item
         spine.append(item)
 
-    authors_of = {f"text-{mt.id}": mt.text.author for mt in merged.texts}
-    toc = [{"href": f"{p.name}.xhtml", "label": f"{authors_of[p.name]}, {p.title}" if p.name in authors_of else p.title,
+    toc = [{"href": f"{p.name}.xhtml", "label": f"{p.author}, {p.title}" if p.author else p.title,
             "children": [{"href": f"{p.name}.xhtml#{cid}", "label": label} for cid, label in p.children]}
            for p in book_pages]
     landmarks = [{"type": "cover", "href": "cover.xhtml", "label": "Cover"},
@@ -207,8 +197,8 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
 
     css = (STYLES / "epub.css").read_bytes()
     book.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css", content=css))
-    all_text = "".join("".join(el.itertext()) for roots in docs.values() for root in roots for el in [root])
-    for name, data in _subset_fonts(all_text + title + subtitle, cache):
+    all_text = "".join(t for roots in docs.values() for root in roots for t in root.itertext())
+    for name, data in _subset_fonts(all_text + book_title + book_subtitle, cache):
         book.add_item(epub.EpubItem(uid=name.split(".")[0], file_name=f"fonts/{name}", media_type="font/otf", content=data))
     book.add_item(epub.EpubItem(uid="ofl", file_name="fonts/OFL.txt", media_type="text/plain",
                                 content=(STYLES / "fonts" / "OFL.txt").read_bytes()))
@@ -220,8 +210,7 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
 
 
 def _doc(name: str, content: str) -> epub.EpubItem:
-    item = epub.EpubItem(uid=name, file_name=f"{name}.xhtml", media_type="application/xhtml+xml", content=content.encode())
-    return item
+    return epub.EpubItem(uid=name, file_name=f"{name}.xhtml", media_type="application/xhtml+xml", content=content.encode())
 
 
 def _reproducible(data: bytes) -> bytes:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-
 from .errors import EditionError, ErrorList
 from .model import Edition, Entry, Form, Note, Text
 from .schema import validate

@@ -10,7 +10,17 @@ from lxml import etree
 from .abbreviations import ACRONYMS
 from .merge import Merged, letters, mark_acronyms, to_tei
 from .textview import T
-from .xhtml import HANDLERS, E, Target, _epub_type, _State, append_text, linkify, render_children
+from .xhtml import (
+    HANDLERS,
+    E,
+    Target,
+    _epub_type,
+    _State,
+    append_text,
+    linkify,
+    plain,
+    render_children,
+)
 from .xmlio import XML_NS
 
 XML_ID = f"{{{XML_NS}}}id"
@@ -23,13 +33,13 @@ def edition_field(merged: Merged, xpath: str) -> str:
 
 def front_divs(merged: Merged, target: Target, where: str) -> list[etree._Element]:
     """The edition's own divs (introduction, principles, chronology) as sections."""
-    st = _State(target, None)
+    st = _State(target)
     out = []
     for div in merged.meta.iterfind(f"{T}text/{T}{where}/{T}div"):
         kind = div.get("type")
         sec = E("section", {"id": div.get(XML_ID), "class": f"matter {kind}", "role": ROLES.get(kind),
                             **_epub_type(ROLES.get(kind, "doc-appendix")[4:])})
-        h = E("h1", {"data-title": "".join(div.find(f"{T}head").itertext())})
+        h = E("h1", {"data-title": plain(div.find(f"{T}head"))})
         render_children(div.find(f"{T}head"), h, st)
         sec.append(h)
         for child in div:
@@ -136,7 +146,7 @@ def _matter_section(section_id: str, title: str, role: str) -> etree._Element:
 
 
 def glossary_section(merged: Merged, target: Target) -> etree._Element:
-    st = _State(target, None)
+    st = _State(target)
     sec = _matter_section("glossary", "Glossary", "doc-glossary")
     where = "page" if target.name == "pdf" else "paragraph"
     sec.append(E("p", {"class": "matter-key"}, text="Terms are linked from their first occurrence in each text; "
@@ -176,7 +186,7 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
 
 
 def persons_section(merged: Merged, target: Target) -> etree._Element:
-    st = _State(target, None)
+    st = _State(target)
     sec = _matter_section("persons", "Index of persons", "doc-index")
     ul = E("ul", {"class": "index-list"})
     for entry in sorted(merged.edition.persons, key=lambda e: e.sort):
@@ -205,9 +215,9 @@ def sources_section(merged: Merged, target: Target) -> etree._Element:
         append_text(li, ": ")
         bibl = copy.deepcopy(t.tree.find(f"{T}teiHeader//{T}sourceDesc/{T}bibl"))
         mark_acronyms([bibl])
-        render_children(bibl, li, _State(target, mt))
+        render_children(bibl, li, _State(target))
         url = t.header("tei:fileDesc/tei:publicationStmt/tei:ptr/@target")
-        if url not in "".join(bibl.itertext()):
+        if url not in plain(bibl):
             append_text(li, " Captured from ")
             li.append(E("a", {"href": url, "class": "url"}, text=url))
             append_text(li, ".")

@@ -16,7 +16,7 @@ from lxml import etree
 from .abbreviations import ACRONYMS
 from .anchoring import Reading, Spot, blocks, form_pattern, hoist, insert_at, wrap
 from .errors import EditionError, ErrorList
-from .model import Edition, Entry, Note, Text
+from .model import Edition, Entry, Form, Note, Text
 from .textview import T, fold
 from .xmlio import XML_NS
 
@@ -73,10 +73,11 @@ def merge(ed: Edition) -> Merged:
     for note in ed.notes:
         notes_by_text[note.text_id].append(note)
     matched_forms: set[int] = set()
+    forms = _Forms.of(ed.entries)
     for mt in merged.texts:
         number_paragraphs(mt)
         _place_notes(mt, notes_by_text[mt.id], errors)
-        _mark_entries(mt, ed.entries, merged, matched_forms)
+        _mark_entries(mt, forms, merged, matched_forms)
         mark_acronyms([*blocks(mt.body), *mt.tei.iterfind(f".//{T}note/{T}p"),
                        *mt.tei.iterfind(f"{T}text/{T}front//{T}p")])
         _label_interventions(mt)
@@ -204,7 +205,8 @@ def _tei_note(note: Note) -> etree._Element:
 
 
 def to_tei(src: etree._Element) -> etree._Element:
-    el = etree.Element(f"{T}{src.tag}", {k: v for k, v in src.attrib.items()})
+    """A notes-format element (no namespace) as the same element in the TEI namespace."""
+    el = etree.Element(f"{T}{src.tag}", dict(src.attrib))
     el.text = src.text
     for child in src:
         if isinstance(child.tag, str):
@@ -216,40 +218,52 @@ def to_tei(src: etree._Element) -> etree._Element:
 
 # Glossary, persons, acronyms ------------------------------------------------
 
-def _mark_entries(mt: MergedText, entries: list[Entry], merged: Merged, matched_forms: set[int]) -> None:
+@dataclass
+class _Forms:
+    """Every declared form of the glossary and the persons, as two regexes (case-sensitive
+    forms and the others) and a table from the matched text back to its entry."""
+
+    lookup: dict[tuple[str, bool], tuple[Entry, Form]]
+    patterns: list[tuple[re.Pattern, bool]]
+
+    @classmethod
+    def of(cls, entries: list[Entry]) -> _Forms:
+        lookup = {}
+        for entry in entries:
+            for form in entry.forms:
+                key = fold(form.text).strip()
+                lookup[(key if form.case_sensitive else key.lower(), form.case_sensitive)] = (entry, form)
+        patterns = [(p, cs) for cs in (True, False) if (p := form_pattern([k for k, s in lookup if s is cs], cs))]
+        return cls(lookup, patterns)
+
+    def hits(self, text: str) -> list[tuple[int, int, Entry, Form]]:
+        found = [(m.start(), m.end(), *self.lookup[(m.group(0) if cs else m.group(0).lower(), cs)])
+                 for pattern, cs in self.patterns for m in pattern.finditer(text)]
+        return _non_overlapping(found)
+
+
+def _mark_entries(mt: MergedText, forms: _Forms, merged: Merged, matched_forms: set[int]) -> None:
     """Wrap every occurrence of every entry's forms; mark the first per text as linked."""
-    lookup: dict[tuple[str, bool], tuple[Entry, object]] = {}
-    for entry in entries:
-        for form in entry.forms:
-            key = fold(form.text).strip()
-            lookup[(key if form.case_sensitive else key.lower(), form.case_sensitive)] = (entry, form)
-    patterns = [(p, cs) for cs in (True, False)
-                if (p := form_pattern([k for k, s in lookup if s is cs], cs))]
     counter = 0
     for block in list(blocks(mt.body)):
         if block.tag in (f"{T}head", f"{T}bibl", f"{T}byline", f"{T}dateline") and block.getparent().tag != f"{T}figure":
             continue
         reading = Reading(block)
-        hits = []
-        for pattern, cs in patterns:
-            for m in pattern.finditer(reading.text):
-                key = m.group(0) if cs else m.group(0).lower()
-                hits.append((m.start(), m.end(), *lookup[(key, cs)]))
-        hits = _non_overlapping(hits)
+        hits = forms.hits(reading.text)
+        paragraph = paragraph_of(block)
         for k, (start, end, entry, form) in reversed(list(enumerate(hits, counter + 1))):
             matched_forms.add(id(form))
             occ_id = f"{mt.id}-{'g' if entry.kind == 'glossary' else 'x'}{k}"
             tag = "term" if entry.kind == "glossary" else "persName"
             el = etree.Element(f"{T}{tag}", {"ref": f"#{entry.id}", XML_ID: occ_id})
             wrap(*reading.span(start, end), el)
-            merged.occurrences[entry.id].append(Occurrence(mt.id, occ_id, paragraph_of(block)))
+            merged.occurrences[entry.id].append(Occurrence(mt.id, occ_id, paragraph))
         counter += len(hits)
     seen: set[str] = set()
     for el in mt.body.iter(f"{T}term", f"{T}persName"):
         if el.get("ref") not in seen:
             seen.add(el.get("ref"))
             el.set("rend", "first")
-
 
 
 def _non_overlapping(hits: list) -> list:

@@ -6,22 +6,27 @@ can mark the same pages; `write_pdf` then serialises it reproducibly.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
-import jinja2
 from lxml import etree
 from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from . import __version__
-from .book import Page, pages, source_date
+from . import STYLES, __version__
+from .book import (
+    DESCRIPTION,
+    Page,
+    authors,
+    pages,
+    source_date,
+    subtitle,
+    templates,
+    title,
+)
 from .epub import PageMark
 from .matter import edition_field
 from .merge import Merged
 from .xhtml import Target
-
-STYLES = Path(__file__).resolve().parents[2] / "styles"
 
 
 def _html(elements) -> Markup:
@@ -42,16 +47,11 @@ def book_html(merged: Merged, page_of: dict[str, str] | None = None, book_pages:
     begins on a recto."""
     book_pages = book_pages or print_pages(merged, page_of)
     chosen = [p for p in book_pages if p.matter in parts]
-    authors_of = {f"text-{mt.id}": mt.text.author for mt in merged.texts}
     toc = [{"id": p.section.get("id"), "label": p.title, "front": p.matter == "front",
-            "author": authors_of.get(p.name, ""), "children": p.children} for p in book_pages if p.name != "titlepage"]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(STYLES / "templates"), autoescape=True)
-    return env.get_template("book.html.j2").render(
-        title=edition_field(merged, "//tei:titleStmt/tei:title[1]"),
-        subtitle=edition_field(merged, "//tei:titleStmt/tei:title[@type='sub']"),
-        authors=list(dict.fromkeys(authors_of.values())), version=__version__,
-        date=source_date(merged).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        description="Five Marxist analyses of the collapse of the USSR, 1993–2021: a critical edition.",
+            "author": p.author, "children": p.children} for p in book_pages if p.name != "titlepage"]
+    return templates().get_template("book.html.j2").render(
+        title=title(merged), subtitle=subtitle(merged), authors=authors(merged), version=__version__,
+        date=source_date(merged).strftime("%Y-%m-%dT%H:%M:%SZ"), description=DESCRIPTION,
         keywords="USSR, Soviet Union, collapse, 1991, Stalinism, Trotskyism, perestroika, glasnost, critical edition",
         front=_html([p.section for p in chosen if p.matter == "front"]) if "front" in parts else None,
         body=_html([el for p in chosen if p.matter != "front" for el in (p.section, *p.after)]) or None,
@@ -74,8 +74,8 @@ def layout(merged: Merged):
     repeats, and thousands of page references make WeasyPrint slow); then the front
     matter, its contents page knowing every page. Each part begins on a recto, and the
     arabic folios begin with the texts, so no part's layout depends on another's length."""
-    title = edition_field(merged, "//tei:titleStmt/tei:title[1]").replace('"', "'")
-    heads = f'@page :left {{ @top-center {{ content: "{title}"; }} }} @page :blank {{ @top-center {{ content: none; }} }}'
+    verso = title(merged).replace('"', "'")
+    heads = f'@page :left {{ @top-center {{ content: "{verso}"; }} }} @page :blank {{ @top-center {{ content: none; }} }}'
     book_pages = print_pages(merged)
     texts = _render(book_html(merged, book_pages=book_pages, parts=("body",), end_on_verso=True), heads)
     text_pages = texts.pages[:-1]

@@ -11,7 +11,7 @@ from .errors import EditionError, ErrorList
 
 def watch(root: Path, rebuild: Callable[[], None], report: Callable[[str], None], stop_event=None) -> None:
     """Run `rebuild` now and after every change under edition/, notes/ and styles/."""
-    from .build import STYLES
+    from . import STYLES
 
     def attempt() -> None:
         try:

@@ -13,8 +13,8 @@ from typing import Callable
 from lxml import etree
 
 from .merge import MergedText, paragraph_of
-from .typography import refine
 from .textview import T
+from .typography import refine
 from .xmlio import XML_NS
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -34,7 +34,6 @@ class Target:
 @dataclass
 class _State:
     target: Target
-    text: MergedText
     quote_depth: int = 0
     footnotes: list = field(default_factory=list)
     apparatus: list = field(default_factory=list)
@@ -106,7 +105,7 @@ def _head(src, out, st):
 def _div(src, out, st):
     if src.get("type") == "sidebar":
         head = src.find(f"{T}head")
-        label = "Box printed with the article" + (f": {' '.join(''.join(head.itertext()).split())}" if head is not None else "")
+        label = "Box printed with the article" + (f": {plain(head)}" if head is not None else "")
         el = E("aside", {"class": "sidebar", "aria-label": label},
                E("p", {"class": "sidebar-label"}, text="Box printed with the article"))
         render_children(src, el, st)
@@ -342,7 +341,7 @@ class RenderedText:
 
 
 def render_text(mt: MergedText, target: Target) -> RenderedText:
-    st = _State(target, mt)
+    st = _State(target)
     body = mt.body
     section = E("section", {"class": "text", "id": mt.id, "role": "doc-chapter", **_epub_type("chapter")})
     head = body.find(f"{T}head")
@@ -350,7 +349,7 @@ def render_text(mt: MergedText, target: Target) -> RenderedText:
     render_children(head, h1, st)
     section.append(h1)
     opener = body.find(f"{T}opener")
-    bylines = [] if opener is None else ["".join(b.itertext()).strip() for b in opener.iterfind(f"{T}byline")]
+    bylines = [] if opener is None else [plain(b) for b in opener.iterfind(f"{T}byline")]
     if mt.text.author not in bylines:
         section.append(E("p", {"class": "text-author"}, text=mt.text.author))
     if opener is not None:
@@ -379,9 +378,24 @@ def render_text(mt: MergedText, target: Target) -> RenderedText:
     return RenderedText(section, after)
 
 
-def _plain(el: etree._Element | None) -> str:
+def plain(el: etree._Element | None) -> str:
+    """The text of an element, white space collapsed."""
     return " ".join("".join(el.itertext()).split()) if el is not None else ""
 
+
+def _app_detail(el: etree._Element) -> str:
+    """What an apparatus entry says of one intervention: the reading, and the witness's."""
+    tag = el.tag[len(T):]
+    if tag == "choice" and el.find(f"{T}sic") is not None:
+        return f"{plain(el.find(f'{T}corr'))}] {plain(el.find(f'{T}sic'))} W (error of the source, corrected)"
+    if tag == "choice" and el.find(f"{T}orig/{T}lb[@type='capture-break']") is not None:
+        return "paragraph joined] W breaks it here in mid-sentence (damage of the capture, repaired)"
+    if tag == "choice":
+        return f"{plain(el.find(f'{T}reg'))}] {plain(el.find(f'{T}orig'))} W (damage of the capture, repaired)"
+    if tag == "supplied":
+        return f"[{plain(el)}] supplied by the editors; not in W ({el.get('reason')})"
+    words = "1 word" if el.get("quantity") == "1" else f"{el.get('quantity')} words"
+    return f"omitted: {plain(el.find(f'{T}desc'))} ({words} of W, {el.get('reason')})"
 
 
 def render_apparatus(mt: MergedText, items: list, st: _State) -> etree._Element:
@@ -399,26 +413,11 @@ def render_apparatus(mt: MergedText, items: list, st: _State) -> etree._Element:
         li.append(E("a", {"class": "backlink", "href": f"#ref-{el.get(XML_ID)}", "role": "doc-backlink",
                           "title": "back to the text"}, text=(el.get("n") if tag != "note" else "*")))
         li[-1].tail = " before ¶\u00a01: " if where == "0" else f" ¶\u00a0{where}: " if inside else f" after ¶\u00a0{where}: "
-        if tag == "choice" and el.find(f"{T}sic") is not None:
-            detail = f"{_plain(el.find(f'{T}corr'))}] {_plain(el.find(f'{T}sic'))} W (error of the source, corrected)"
-        elif tag == "choice":
-            if el.find(f"{T}orig/{T}lb[@type='capture-break']") is not None:
-                detail = "paragraph joined] W breaks it here in mid-sentence (damage of the capture, repaired)"
-            else:
-                detail = f"{_plain(el.find(f'{T}reg'))}] {_plain(el.find(f'{T}orig'))} W (damage of the capture, repaired)"
-        elif tag == "supplied":
-            detail = f"[{_plain(el)}] supplied by the editors; not in W ({el.get('reason')})"
-        elif tag == "gap":
-            words = "1 word" if el.get("quantity") == "1" else f"{el.get('quantity')} words"
-            detail = f"omitted: {_plain(el.find(f'{T}desc'))} ({words} of W, {el.get('reason')})"
-        else:
-            detail = ""
-            append_text(li, detail)
+        if tag == "note":  # a textual note of the editors
             for p in el:
                 render_children(p, li, st)
-            ol.append(li)
-            continue
-        append_text(li, detail)
+        else:
+            append_text(li, _app_detail(el))
         ol.append(li)
     box.append(ol)
     return box
