@@ -57,9 +57,9 @@ print(json.dumps({"rc": proc.returncode, "wall": wall, "peak_kb": peak_kb,
 WRITE_HTML = r"""
 import sys
 from pathlib import Path
-from makebook.load import load
+from makebook.sources.load import load
 from makebook.merge import merge
-from makebook.pdf import book_html
+from makebook.writers.pdf import book_html
 Path(sys.argv[2]).write_text(book_html(merge(load(Path(sys.argv[1])))), encoding="utf-8")
 """
 

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from makebook.errors import ErrorList
-from makebook.load import load
+from makebook.sources.load import load
 from makebook.merge import merge
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"

@@ -110,7 +110,7 @@ def test_schema_error_names_file_and_line(tmp_path):
 def test_paragraph_numbers_and_interventions_are_the_same_in_both_books(built, epub_docs):
     from pypdf import PdfReader
 
-    from makebook.load import load
+    from makebook.sources.load import load
     from makebook.merge import merge
 
     merged = merge(load(ROOT))

@@ -4,8 +4,8 @@ from __future__ import annotations
 import threading
 import time
 
-from makebook.build import build
-from makebook.watch import watch
+from makebook.pipeline import build
+from makebook.commands.watch import watch
 
 from helpers import copy_mini
 

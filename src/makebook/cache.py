@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from . import __version__
-from .xmlio import write_atomic
+from .sources.xmlio import write_atomic
 
 CODE = Path(__file__).resolve().parent
 INPUT_DIRS = ("edition", "notes")

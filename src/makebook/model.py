@@ -17,7 +17,7 @@ class Text:
     witness: Path
 
     def header(self, xpath: str) -> str:
-        from .xmlio import TEI_NS
+        from .sources.xmlio import TEI_NS
         found = self.tree.xpath(f"string(tei:teiHeader/{xpath})", namespaces={"tei": TEI_NS})
         return " ".join(found.split())
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .xmlio import TEI_NS
+from .sources.xmlio import TEI_NS
 
 T = f"{{{TEI_NS}}}"
 BLOCKS = {f"{T}{n}" for n in ("p", "head", "div", "figure", "cit", "quote", "bibl", "byline",

@@ -16,9 +16,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from . import STYLES
 from .cache import State, input_key
-from .load import load
 from .merge import merge
-from .xmlio import write_atomic
+from .sources.load import load
+from .sources.xmlio import write_atomic
 
 SLUG = "implosion-of-the-ussr"
 
@@ -59,20 +59,20 @@ def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outp
         step = progress.add_task("loading and validating sources")
         merged = merge(load(root))
         fonts_cache = root / ".makebook-cache" / "fonts"
-        from .epub import PageMark
+        from .render.pagemap import PageMark
         cached = state.marks(key)
         doc = None
         if "pdf" in formats:
             progress.update(step, description="laying out the PDF (WeasyPrint)")
-            from .pdf import layout
+            from .writers.pdf import layout
             doc, marks = layout(merged)
         elif cached is not None:
             marks = [PageMark(*m) for m in cached]
         else:
             marks, result.page_list = [], False
-        from .epub import write_epub
+        from .writers.epub import write_epub
         if doc is not None:
-            from .pdf import write_pdf
+            from .writers.pdf import write_pdf
             progress.update(step, description="writing the EPUB and the PDF" if "epub" in formats else "writing the PDF")
             # The EPUB is made in a forked process while this one serialises the PDF.
             epub_job = _in_child(lambda: write_epub(merged, marks, fonts_cache)) if "epub" in formats else None

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import EditionError
+from ..errors import EditionError
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
+SCHEMA_DIR = Path(__file__).resolve().parents[3] / "schema"
 
 
 @cache

@@ -1,67 +1,30 @@
 """TEI to XHTML: one small function per TEI element (as the TEI Stylesheets do).
 
-The same mapping serves both writers; `Target` says what differs: where ids live (one
+The same mapping serves every writer; `Target` says what differs: where ids live (one
 file per text in the EPUB, one document in the PDF) and how notes are shown (EPUB 3
 footnotes gathered at the end of the file, or CSS `float: footnote` inline for print).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 from lxml import etree
 
-from .merge import MergedText, paragraph_of
-from .textview import T
-from .typography import refine
-from .xmlio import XML_NS
+from ..sources.xmlio import XML_NS
+from ..textview import T
+from .builder import XML_ID, E, Target, append_text, epub_type, plain
 
-EPUB_NS = "http://www.idpf.org/2007/ops"
-XML_ID = f"{{{XML_NS}}}id"
 QUOTES = (("“", "”"), ("‘", "’"))
 
-
 @dataclass
-class Target:
-    """What a writer needs that differs between EPUB and print."""
-
-    name: str  # "epub" or "pdf"
-    link: Callable[[str], str]  # id -> href
-    page_of: dict[str, str] | None = None  # PDF, once laid out: element id -> printed page
-
-
-@dataclass
-class _State:
+class State:
     target: Target
     quote_depth: int = 0
     footnotes: list = field(default_factory=list)
     apparatus: list = field(default_factory=list)
 
-
-def E(tag: str, attrib: dict | None = None, *children, text: str | None = None) -> etree._Element:
-    el = etree.Element(tag, {k: v for k, v in (attrib or {}).items() if v is not None})
-    el.text = text
-    for c in children:
-        el.append(c)
-    return el
-
-
-def _epub_type(value: str) -> dict:
-    return {f"{{{EPUB_NS}}}type": value}
-
-
-def append_text(parent: etree._Element, text: str | None) -> None:
-    if not text:
-        return
-    text = refine(text)
-    if len(parent):
-        parent[-1].tail = (parent[-1].tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-
-
-def render_children(src: etree._Element, out: etree._Element, st: _State) -> None:
+def render_children(src: etree._Element, out: etree._Element, st: State) -> None:
     append_text(out, src.text)
     for child in src:
         if isinstance(child.tag, str):
@@ -71,14 +34,12 @@ def render_children(src: etree._Element, out: etree._Element, st: _State) -> Non
             handler(child, out, st)
         append_text(out, child.tail)
 
-
 def _wrap(tag: str, attrib: dict | None = None):
     def handler(src, out, st):
         el = E(tag, attrib)
         render_children(src, el, st)
         out.append(el)
     return handler
-
 
 def _p(src, out, st):
     n = src.get("n")
@@ -87,7 +48,6 @@ def _p(src, out, st):
         el.append(E("a", {"class": "pnum", "href": f"#{src.get(XML_ID)}", "title": f"Paragraph {n}"}, text=n))
     render_children(src, el, st)
     out.append(el)
-
 
 def _head(src, out, st):
     parent = src.getparent().tag
@@ -100,7 +60,6 @@ def _head(src, out, st):
         el = E(f"h{min(depth, 6)}", {"id": src.getparent().get(XML_ID)})
     render_children(src, el, st)
     out.append(el)
-
 
 def _div(src, out, st):
     if src.get("type") == "sidebar":
@@ -115,7 +74,6 @@ def _div(src, out, st):
     render_children(src, el, st)
     out.append(el)
 
-
 def _q(src, out, st):
     opening, closing = QUOTES[st.quote_depth % 2]
     st.quote_depth += 1
@@ -125,7 +83,6 @@ def _q(src, out, st):
     st.quote_depth -= 1
     out.append(span)
 
-
 def _quote(src, out, st):
     if any(c.tag in (f"{T}p", f"{T}head") for c in src):
         el = E("blockquote", {"lang": src.get(f"{{{XML_NS}}}lang")})
@@ -134,12 +91,10 @@ def _quote(src, out, st):
     else:
         _q(src, out, st)
 
-
 def _cit(src, out, st):
     el = E("figure", {"class": "cit"})
     render_children(src, el, st)
     out.append(el)
-
 
 def _bibl(src, out, st):
     if src.getparent().tag == f"{T}cit":
@@ -149,13 +104,11 @@ def _bibl(src, out, st):
     render_children(src, el, st)
     out.append(el)
 
-
 def _title(src, out, st):
     if src.get("level") == "a":
         _q(src, out, st)
     else:
         _wrap("i", {"class": "title"})(src, out, st)
-
 
 def _foreign(src, out, st):
     lang = src.get(f"{{{XML_NS}}}lang")
@@ -163,11 +116,9 @@ def _foreign(src, out, st):
         lang = "ru-Latn"
     _wrap("i", {"class": "foreign", "lang": lang, f"{{{XML_NS}}}lang": lang})(src, out, st)
 
-
 def _hi(src, out, st):
     tag, cls = {"italic": ("em", None), "bold": ("strong", None), "smallcaps": ("span", "sc")}[src.get("rend")]
     _wrap(tag, {"class": cls})(src, out, st)
-
 
 def _ref(src, out, st):
     if src.get("type") == "authorial-note":
@@ -179,12 +130,10 @@ def _ref(src, out, st):
     else:
         _wrap("a", {"href": target, "class": "url"})(src, out, st)
 
-
 def _figure(src, out, st):
     el = E("div", {"class": "caption", "role": "note"}, E("span", {"class": "caption-label"}, text="Caption of a photograph not reproduced: "))
     render_children(src, el, st)
     out.append(el)
-
 
 def _app_call(src, out, st, reading: etree._Element | None) -> None:
     """Put the (corrected) reading and the letter that calls its apparatus entry."""
@@ -192,14 +141,12 @@ def _app_call(src, out, st, reading: etree._Element | None) -> None:
     if reading is not None:
         render_children(reading, out, st)
     call = E("a", {"class": "app-call", "id": f"ref-{app_id}", "href": f"#{app_id}", "role": "doc-noteref",
-                   "title": "textual apparatus", **_epub_type("noteref")}, text=src.get("n"))
+                   "title": "textual apparatus", **epub_type("noteref")}, text=src.get("n"))
     out.append(call)
     st.apparatus.append(src)
 
-
 def _choice(src, out, st):
     _app_call(src, out, st, src.find(f"{T}corr") if src.find(f"{T}corr") is not None else src.find(f"{T}reg"))
-
 
 def _supplied(src, out, st):
     span = E("span", {"class": "supplied"}, text="[")
@@ -207,7 +154,6 @@ def _supplied(src, out, st):
     append_text(span, "]")
     out.append(span)
     _app_call(src, out, st, None)
-
 
 def _gap(src, out, st):
     if out.tag in ("div", "section", "blockquote", "figure", "aside"):
@@ -220,13 +166,12 @@ def _gap(src, out, st):
         return
     _app_call(src, out, st, None)
 
-
 def _note(src, out, st):
     nid, n = src.get(XML_ID), src.get("n")
     if src.get("type") == "textual":
         st.apparatus.append(src)
         out.append(E("a", {"class": "app-call", "id": f"ref-{nid}", "href": f"#{nid}", "role": "doc-noteref",
-                           **_epub_type("noteref")}, text="*"))
+                           **epub_type("noteref")}, text="*"))
         return
     if st.target.name == "pdf":
         fn = E("span", {"class": "footnote", "id": nid, "data-n": n})
@@ -238,8 +183,8 @@ def _note(src, out, st):
         out.append(E("span", {"class": "fn-call", "id": f"ref-{nid}"}))
         return
     out.append(E("a", {"class": "noteref", "id": f"ref-{nid}", "href": f"#{nid}", "role": "doc-noteref",
-                       **_epub_type("noteref")}, text=n))
-    aside = E("aside", {"class": "footnote", "id": nid, "role": "doc-footnote", **_epub_type("footnote")})
+                       **epub_type("noteref")}, text=n))
+    aside = E("aside", {"class": "footnote", "id": nid, "role": "doc-footnote", **epub_type("footnote")})
     for i, p in enumerate(src):
         para = E("p")
         if i == 0:
@@ -249,7 +194,6 @@ def _note(src, out, st):
         render_children(p, para, st)
         aside.append(para)
     st.footnotes.append(aside)
-
 
 def _entry_ref(kind: str):
     def handler(src, out, st):
@@ -263,7 +207,6 @@ def _entry_ref(kind: str):
         if el.tag == "a":
             _unnest_links(el)
     return handler
-
 
 def _unnest_links(link: etree._Element) -> None:
     """A link may not hold links: move apparatus calls inside a term's link to just after it."""
@@ -279,12 +222,10 @@ def _unnest_links(link: etree._Element) -> None:
         link.tail = None
         link.addnext(inner)
 
-
 def _abbr(src, out, st):
     _wrap("abbr", {"title": src.get("expan"), "class": "sc"})(src, out, st)
 
-
-def _opener(src, out, st):
+def render_opener(src, out, st):
     for child in src:
         if child.tag == f"{T}gap":
             _gap(child, out, st)
@@ -293,131 +234,14 @@ def _opener(src, out, st):
             render_children(child, el, st)
             out.append(el)
 
-
 def _skip(src, out, st):
     pass
-
 
 HANDLERS: dict[str, Callable] = {
     "p": _p, "head": _head, "div": _div, "q": _q, "quote": _quote, "cit": _cit, "bibl": _bibl,
     "title": _title, "foreign": _foreign, "hi": _hi, "ref": _ref, "figure": _figure,
     "choice": _choice, "supplied": _supplied, "gap": _gap, "note": _note,
-    "term": _entry_ref("gloss"), "persName": _entry_ref("person"), "abbr": _abbr, "opener": _opener,
+    "term": _entry_ref("gloss"), "persName": _entry_ref("person"), "abbr": _abbr, "opener": render_opener,
     "argument": _wrap("div", {"class": "standfirst"}),
     "lb": _skip, "anchor": _wrap("span"), "list": _wrap("ul"), "item": _wrap("li"), "label": _wrap("b"),
 }
-
-
-_URL = re.compile(r"https?://[^\s<>“”\"]+[^\s<>“”\".,;:)\]]")
-
-
-def linkify(root: etree._Element) -> None:
-    """Make the web addresses written out in editorial prose into links."""
-    for el in list(root.iter()):
-        if el.tag == "a":
-            continue
-        for where in ("text", "tail"):
-            if where == "tail" and (el is root or el.getparent() is None or el.getparent().tag == "a"):
-                continue
-            raw = getattr(el, where) or ""
-            matches = list(_URL.finditer(raw))
-            for m in reversed(matches):
-                link = E("a", {"href": m.group(0), "class": "url"}, text=m.group(0))
-                link.tail = raw[m.end():] or None
-                raw = raw[:m.start()]
-                setattr(el, where, raw or None)
-                if where == "text":
-                    el.insert(0, link)
-                else:
-                    el.addnext(link)
-
-
-@dataclass
-class RenderedText:
-    """A text as XHTML: its section, then what follows it (EPUB notes, the apparatus)."""
-
-    section: etree._Element
-    after: list
-
-
-def render_text(mt: MergedText, target: Target) -> RenderedText:
-    st = _State(target)
-    body = mt.body
-    section = E("section", {"class": "text", "id": mt.id, "role": "doc-chapter", **_epub_type("chapter")})
-    head = body.find(f"{T}head")
-    h1 = E("h1", {"class": "text-title", "data-title": mt.text.title})
-    render_children(head, h1, st)
-    section.append(h1)
-    opener = body.find(f"{T}opener")
-    bylines = [] if opener is None else [plain(b) for b in opener.iterfind(f"{T}byline")]
-    if mt.text.author not in bylines:
-        section.append(E("p", {"class": "text-author"}, text=mt.text.author))
-    if opener is not None:
-        _opener(opener, section, st)
-    headnote = mt.tei.find(f"{T}text/{T}front/{T}div[@type='headnote']")
-    if headnote is not None:
-        box = E("section", {"class": "headnote", "aria-label": f"Editors’ headnote to {mt.text.title}"},
-                E("p", {"class": "headnote-title"}, text="Headnote"))
-        render_children(headnote, box, st)
-        linkify(box)
-        section.append(box)
-    wrapper = E("div", {"class": "text-body"})
-    for c in body:
-        if isinstance(c.tag, str) and c is not head and c is not opener:
-            HANDLERS[c.tag[len(T):]](c, wrapper, st)
-    section.append(wrapper)
-    after = []
-    if st.footnotes:
-        notes = E("section", {"class": "footnotes", "id": f"{mt.id}-notes", "role": "doc-endnotes",
-                              "aria-label": f"Notes to {mt.text.title}", **_epub_type("footnotes")},
-                  E("h2", text="Notes"))
-        notes.extend(st.footnotes)
-        after.append(notes)
-    if st.apparatus:
-        after.append(render_apparatus(mt, st.apparatus, st))
-    return RenderedText(section, after)
-
-
-def plain(el: etree._Element | None) -> str:
-    """The text of an element, white space collapsed."""
-    return " ".join("".join(el.itertext()).split()) if el is not None else ""
-
-
-def _app_detail(el: etree._Element) -> str:
-    """What an apparatus entry says of one intervention: the reading, and the witness's."""
-    tag = el.tag[len(T):]
-    if tag == "choice" and el.find(f"{T}sic") is not None:
-        return f"{plain(el.find(f'{T}corr'))}] {plain(el.find(f'{T}sic'))} W (error of the source, corrected)"
-    if tag == "choice" and el.find(f"{T}orig/{T}lb[@type='capture-break']") is not None:
-        return "paragraph joined] W breaks it here in mid-sentence (damage of the capture, repaired)"
-    if tag == "choice":
-        return f"{plain(el.find(f'{T}reg'))}] {plain(el.find(f'{T}orig'))} W (damage of the capture, repaired)"
-    if tag == "supplied":
-        return f"[{plain(el)}] supplied by the editors; not in W ({el.get('reason')})"
-    words = "1 word" if el.get("quantity") == "1" else f"{el.get('quantity')} words"
-    return f"omitted: {plain(el.find(f'{T}desc'))} ({words} of W, {el.get('reason')})"
-
-
-def render_apparatus(mt: MergedText, items: list, st: _State) -> etree._Element:
-    box = E("section", {"class": "apparatus", "id": f"{mt.id}-apparatus", "role": "doc-endnotes",
-                        "aria-label": f"Textual apparatus to {mt.text.title}", **_epub_type("endnotes")})
-    box.append(E("h2", text="Textual apparatus"))
-    box.append(E("p", {"class": "app-key"}, text="Each entry: paragraph, the edited reading, a bracket, and what the witness has (W)."))
-    ol = E("ol", {"class": "app-list"})
-    order = {el: i for i, el in enumerate(mt.body.iter())}
-    for el in sorted(items, key=order.__getitem__):  # text order, whatever order they were rendered in
-        tag = el.tag[len(T):]
-        where = paragraph_of(el)
-        inside = next(el.iterancestors(f"{T}p"), None) is not None
-        li = E("li", {"id": el.get(XML_ID), "class": f"app-{tag}"})
-        li.append(E("a", {"class": "backlink", "href": f"#ref-{el.get(XML_ID)}", "role": "doc-backlink",
-                          "title": "back to the text"}, text=(el.get("n") if tag != "note" else "*")))
-        li[-1].tail = " before ¶\u00a01: " if where == "0" else f" ¶\u00a0{where}: " if inside else f" after ¶\u00a0{where}: "
-        if tag == "note":  # a textual note of the editors
-            for p in el:
-                render_children(p, li, st)
-        else:
-            append_text(li, _app_detail(el))
-        ol.append(li)
-    box.append(ol)
-    return box

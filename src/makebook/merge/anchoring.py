@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .textview import WITNESS_ONLY, T, fold
+from ..textview import WITNESS_ONLY, T, fold
 
 # Blocks that hold running text and contain no other block.
 LEAF_BLOCKS = (f"{T}p", f"{T}head", f"{T}byline", f"{T}dateline", f"{T}bibl")

@@ -10,7 +10,10 @@ from functools import cache
 import jinja2
 from lxml import etree
 
-from . import STYLES, __version__
+from .. import STYLES, __version__
+from ..merge.document import Merged
+from ..textview import T
+from .builder import E, Target, epub_type, plain
 from .matter import (
     edition_field,
     front_divs,
@@ -18,9 +21,7 @@ from .matter import (
     persons_section,
     sources_section,
 )
-from .merge import Merged
-from .textview import T
-from .xhtml import E, Target, _epub_type, plain, render_text
+from .text import render_text
 
 DESCRIPTION = "Five Marxist analyses of the collapse of the USSR, 1993–2021: a critical edition."
 
@@ -66,7 +67,7 @@ def source_date(merged: Merged) -> datetime:
 
 def title_page(merged: Merged) -> Page:
     sec = E("section", {"id": "titlepage", "class": "titlepage", "aria-label": "Title page",
-                        **_epub_type("titlepage")})
+                        **epub_type("titlepage")})
     sec.append(E("h1", {"class": "book-title"}, text=title(merged)))
     sec.append(E("p", {"class": "book-subtitle"}, text=subtitle(merged)))
     sec.append(E("p", {"class": "book-authors"}, text=" · ".join(authors(merged))))
@@ -75,7 +76,7 @@ def title_page(merged: Merged) -> Page:
 
 
 def colophon(merged: Merged) -> Page:
-    sec = E("section", {"id": "colophon", "class": "matter colophon", "role": "doc-colophon", **_epub_type("colophon")})
+    sec = E("section", {"id": "colophon", "class": "matter colophon", "role": "doc-colophon", **epub_type("colophon")})
     sec.append(E("h1", {"data-title": "Colophon"}, text="Colophon"))
     date = source_date(merged).strftime("%-d %B %Y")
     for text in (

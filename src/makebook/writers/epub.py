@@ -7,20 +7,20 @@ import io
 import logging
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from ebooklib import epub
 from lxml import etree
 from markupsafe import Markup
 
-from . import STYLES
-from .book import Page, authors, pages, source_date, subtitle, templates, title
-from .cover import cover_svg
-from .matter import edition_field
-from .merge import Merged
-from .xhtml import EPUB_NS, Target
-from .xmlio import write_atomic
+from .. import STYLES
+from ..merge.document import Merged
+from ..render.book import Page, authors, pages, source_date, subtitle, templates, title
+from ..render.builder import EPUB_NS, Target
+from ..render.cover import cover_svg
+from ..render.matter import edition_field
+from ..render.pagemap import PageMark
+from ..sources.xmlio import write_atomic
 
 FONTS = ("EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -39,14 +39,6 @@ ACCESSIBILITY = [
      "foreign words. Meets WCAG 2.1 AA as far as the editors have checked."),
     ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
 ]
-
-
-@dataclass
-class PageMark:
-    """A page of the PDF edition: its label and the first element id found on it."""
-
-    label: str
-    element_id: str
 
 
 _AUTO_PREFIX = re.compile(r'\sxmlns:ns\d+="' + re.escape(EPUB_NS) + r'"|(?<=\s)ns\d+(?=:type=)')

@@ -8,8 +8,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .errors import EditionError, ErrorList
-from .model import Edition, Entry, Form, Note, Text
+from ..errors import EditionError, ErrorList
+from ..model import Edition, Entry, Form, Note, Text
 from .schema import validate
 from .xmlio import TEI_NS, XML_NS, parse
 

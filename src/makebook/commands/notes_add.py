@@ -7,11 +7,15 @@ import re
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from .anchoring import Spot
-from .errors import EditionError, ErrorList
-from .load import load
-from .merge import MergedText, find_note_spot, number_paragraphs
-from .model import Note
+import click
+
+from ..errors import EditionError, ErrorList
+from ..merge.anchoring import Spot
+from ..merge.document import MergedText
+from ..merge.notes import find_note_spot
+from ..merge.numbering import number_paragraphs
+from ..model import Note
+from ..sources.load import load
 
 
 def _order_key(spot: Spot, order: dict) -> tuple[float, int]:
@@ -60,3 +64,22 @@ def add_note(root: Path, text_id: str, anchor: str, note_type: str, prefix: str 
     lines.insert(at, skeleton)
     path.write_text("".join(lines), encoding="utf-8")
     return path, note_id, at + 1
+
+
+@click.group()
+def notes() -> None:
+    """Work with the editorial notes."""
+
+
+@notes.command("add")
+@click.argument("text_id")
+@click.option("--anchor", required=True, help="The exact phrase the note explains.")
+@click.option("--type", "note_type", type=click.Choice(["explanatory", "textual"]), default="explanatory", show_default=True)
+@click.option("--prefix", default="", help="Text just before the phrase, if it recurs.")
+@click.option("--suffix", default="", help="Text just after the phrase, if it recurs.")
+@click.option("--occurrence", type=int, default=None, help="Which match, if the phrase recurs.")
+@click.pass_obj
+def notes_add(root: Path, text_id: str, anchor: str, note_type: str, prefix: str, suffix: str, occurrence: int | None) -> None:
+    """Write a skeleton note for TEXT_ID, in text order, after checking that it places."""
+    path, note_id, line = add_note(root, text_id, anchor, note_type, prefix, suffix, occurrence)
+    click.echo(f"{path}:{line}: added note “{note_id}”; write its text between <p> and </p>")

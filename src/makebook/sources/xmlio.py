@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import EditionError
+from ..errors import EditionError
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"

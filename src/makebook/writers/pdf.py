@@ -12,8 +12,9 @@ from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from . import STYLES, __version__
-from .book import (
+from .. import STYLES, __version__
+from ..merge.document import Merged
+from ..render.book import (
     DESCRIPTION,
     Page,
     authors,
@@ -23,10 +24,9 @@ from .book import (
     templates,
     title,
 )
-from .epub import PageMark
-from .matter import edition_field
-from .merge import Merged
-from .xhtml import Target
+from ..render.builder import Target
+from ..render.matter import edition_field
+from ..render.pagemap import PageMark
 
 
 def _html(elements) -> Markup:

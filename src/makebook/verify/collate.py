@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .textview import fold, witness_segments
+from ..textview import fold, witness_segments
 
 _NOT_WORD = re.compile(r"[^\w£$€%-]+")
 

@@ -7,21 +7,16 @@ from itertools import groupby
 
 from lxml import etree
 
-from .abbreviations import ACRONYMS
-from .merge import Merged, letters, mark_acronyms, to_tei
-from .textview import T
-from .xhtml import (
-    HANDLERS,
-    E,
-    Target,
-    _epub_type,
-    _State,
-    append_text,
-    linkify,
-    plain,
-    render_children,
-)
-from .xmlio import XML_NS
+from ..abbreviations import ACRONYMS
+from ..merge.acronyms import mark_acronyms
+from ..merge.document import Merged
+from ..merge.notes import to_tei
+from ..merge.numbering import letters
+from ..sources.xmlio import XML_NS
+from ..textview import T
+from .builder import E, Target, append_text, epub_type, plain
+from .tei import HANDLERS, State, render_children
+from .text import linkify
 
 XML_ID = f"{{{XML_NS}}}id"
 ROLES = {"introduction": "doc-introduction", "principles": "doc-preface", "chronology": "doc-appendix"}
@@ -33,12 +28,12 @@ def edition_field(merged: Merged, xpath: str) -> str:
 
 def front_divs(merged: Merged, target: Target, where: str) -> list[etree._Element]:
     """The edition's own divs (introduction, principles, chronology) as sections."""
-    st = _State(target)
+    st = State(target)
     out = []
     for div in merged.meta.iterfind(f"{T}text/{T}{where}/{T}div"):
         kind = div.get("type")
         sec = E("section", {"id": div.get(XML_ID), "class": f"matter {kind}", "role": ROLES.get(kind),
-                            **_epub_type(ROLES.get(kind, "doc-appendix")[4:])})
+                            **epub_type(ROLES.get(kind, "doc-appendix")[4:])})
         h = E("h1", {"data-title": plain(div.find(f"{T}head"))})
         render_children(div.find(f"{T}head"), h, st)
         sec.append(h)
@@ -141,12 +136,12 @@ def _label_link(label: str, href: str) -> etree._Element:
 
 def _matter_section(section_id: str, title: str, role: str) -> etree._Element:
     """A back-matter section with its heading; `role` is the DPUB-ARIA role (doc-…)."""
-    return E("section", {"id": section_id, "class": f"matter {section_id}", "role": role, **_epub_type(role[4:])},
+    return E("section", {"id": section_id, "class": f"matter {section_id}", "role": role, **epub_type(role[4:])},
              E("h1", {"data-title": title}, text=title))
 
 
 def glossary_section(merged: Merged, target: Target) -> etree._Element:
-    st = _State(target)
+    st = State(target)
     sec = _matter_section("glossary", "Glossary", "doc-glossary")
     where = "page" if target.name == "pdf" else "paragraph"
     sec.append(E("p", {"class": "matter-key"}, text="Terms are linked from their first occurrence in each text; "
@@ -186,7 +181,7 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
 
 
 def persons_section(merged: Merged, target: Target) -> etree._Element:
-    st = _State(target)
+    st = State(target)
     sec = _matter_section("persons", "Index of persons", "doc-index")
     ul = E("ul", {"class": "index-list"})
     for entry in sorted(merged.edition.persons, key=lambda e: e.sort):
@@ -215,7 +210,7 @@ def sources_section(merged: Merged, target: Target) -> etree._Element:
         append_text(li, ": ")
         bibl = copy.deepcopy(t.tree.find(f"{T}teiHeader//{T}sourceDesc/{T}bibl"))
         mark_acronyms([bibl])
-        render_children(bibl, li, _State(target))
+        render_children(bibl, li, State(target))
         url = t.header("tei:fileDesc/tei:publicationStmt/tei:ptr/@target")
         if url not in plain(bibl):
             append_text(li, " Captured from ")

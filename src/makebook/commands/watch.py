@@ -4,14 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+import click
 from watchfiles import watch as watch_changes
 
-from .errors import EditionError, ErrorList
+from ..errors import EditionError, ErrorList
 
 
 def watch(root: Path, rebuild: Callable[[], None], report: Callable[[str], None], stop_event=None) -> None:
     """Run `rebuild` now and after every change under edition/, notes/ and styles/."""
-    from . import STYLES
+    from .. import STYLES
 
     def attempt() -> None:
         try:
@@ -28,3 +29,23 @@ def watch(root: Path, rebuild: Callable[[], None], report: Callable[[str], None]
         names = sorted({Path(p).name for _, p in changes if Path(p).exists()})
         report(f"changed: {', '.join(names) or 'a file removed'}")
         attempt()
+
+
+@click.command("watch")
+@click.option("--format", "fmt", type=click.Choice(["epub", "pdf", "all"]), default="all", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder [default: dist/].")
+@click.pass_obj
+def watch_cmd(root: Path, fmt: str, out: Path | None) -> None:
+    """Rebuild on every change of the sources, reporting errors without exiting (Ctrl-C stops)."""
+    from ..pipeline import build as run
+
+    formats = {"epub", "pdf"} if fmt == "all" else {fmt}
+
+    def rebuild() -> None:
+        result = run(root, out or root / "dist", formats, quiet=True)
+        click.echo(("up to date: " if result.up_to_date else "built: ") + ", ".join(str(p) for p in result.written.values()))
+
+    try:
+        watch(root, rebuild, lambda line: click.echo(line, err=line.startswith("error")))
+    except KeyboardInterrupt:
+        pass

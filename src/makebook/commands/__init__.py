@@ -1,0 +1,1 @@
+"""One module per command of the `makebook` command line, each with its click command."""

@@ -1,0 +1,26 @@
+"""`makebook build`: the books into dist/ (or --out)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["epub", "pdf", "all"]), default="all", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder [default: dist/].")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@click.pass_obj
+def build(root: Path, fmt: str, out: Path | None, quiet: bool) -> None:
+    """Build the EPUB and/or the PDF into dist/."""
+    from ..pipeline import build as run
+
+    start = time.perf_counter()
+    formats = {"epub", "pdf"} if fmt == "all" else {fmt}
+    result = run(root, out or root / "dist", formats, quiet)
+    for path in result.written.values():
+        click.echo(f"{'up to date' if result.up_to_date else 'wrote'} {path} ({path.stat().st_size // 1024} KB)")
+    if not result.page_list:
+        click.echo("note: the EPUB has no page list yet: build the PDF once (makebook build) to get its page breaks")
+    click.echo(f"built in {time.perf_counter() - start:.1f} s")

@@ -1,0 +1,44 @@
+"""Numbers and labels given to a text: paragraphs (¶), sections, and the letters of the
+editorial interventions that the apparatus lists."""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..sources.xmlio import XML_NS
+from ..textview import T
+from .document import MergedText
+
+XML_ID = f"{{{XML_NS}}}id"
+_NS = {"tei": T[1:-1]}
+
+INTERVENTIONS = (f"{T}choice", f"{T}supplied", f"{T}gap")
+
+def number_paragraphs(mt: MergedText) -> None:
+    """Number the author's paragraphs (not the publisher's standfirst, nor boxes printed beside the article)."""
+    paras = [p for p in mt.body.iter(f"{T}p")
+             if not p.xpath("ancestor::tei:div[@type='sidebar'] | ancestor::tei:argument", namespaces=_NS)]
+    for n, p in enumerate(paras, 1):
+        p.set("n", str(n))
+        p.set(XML_ID, f"{mt.id}-p{n}")
+    for n, div in enumerate(mt.body.iter(f"{T}div"), 1):
+        if div.get("type") != "sidebar" and div.find(f"{T}head") is not None and not div.get(XML_ID):
+            div.set(XML_ID, f"{mt.id}-s{n}")
+
+def paragraph_of(el: etree._Element) -> str:
+    """The number of the paragraph holding `el`, or of the nearest numbered one before it ("0": none)."""
+    found = el.xpath("(ancestor-or-self::tei:p[@n] | preceding::tei:p[@n])[last()]/@n", namespaces=_NS)
+    return found[0] if found else "0"
+
+def label_interventions(mt: MergedText) -> None:
+    """Give every editorial intervention an id and a letter, in text order."""
+    for n, el in enumerate(mt.body.iter(*INTERVENTIONS), 1):
+        el.set(XML_ID, f"{mt.id}-app{n}")
+        el.set("n", letters(n))
+
+def letters(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa: the letters of apparatus entries and of short titles."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(97 + r) + out
+    return out

@@ -1,0 +1,49 @@
+"""The textual apparatus of a text: one entry per intervention, in text order."""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..merge.document import MergedText
+from ..merge.numbering import paragraph_of
+from ..textview import T
+from .builder import XML_ID, E, append_text, epub_type, plain
+from .tei import State, render_children
+
+
+def _app_detail(el: etree._Element) -> str:
+    """What an apparatus entry says of one intervention: the reading, and the witness's."""
+    tag = el.tag[len(T):]
+    if tag == "choice" and el.find(f"{T}sic") is not None:
+        return f"{plain(el.find(f'{T}corr'))}] {plain(el.find(f'{T}sic'))} W (error of the source, corrected)"
+    if tag == "choice" and el.find(f"{T}orig/{T}lb[@type='capture-break']") is not None:
+        return "paragraph joined] W breaks it here in mid-sentence (damage of the capture, repaired)"
+    if tag == "choice":
+        return f"{plain(el.find(f'{T}reg'))}] {plain(el.find(f'{T}orig'))} W (damage of the capture, repaired)"
+    if tag == "supplied":
+        return f"[{plain(el)}] supplied by the editors; not in W ({el.get('reason')})"
+    words = "1 word" if el.get("quantity") == "1" else f"{el.get('quantity')} words"
+    return f"omitted: {plain(el.find(f'{T}desc'))} ({words} of W, {el.get('reason')})"
+
+def render_apparatus(mt: MergedText, items: list, st: State) -> etree._Element:
+    box = E("section", {"class": "apparatus", "id": f"{mt.id}-apparatus", "role": "doc-endnotes",
+                        "aria-label": f"Textual apparatus to {mt.text.title}", **epub_type("endnotes")})
+    box.append(E("h2", text="Textual apparatus"))
+    box.append(E("p", {"class": "app-key"}, text="Each entry: paragraph, the edited reading, a bracket, and what the witness has (W)."))
+    ol = E("ol", {"class": "app-list"})
+    order = {el: i for i, el in enumerate(mt.body.iter())}
+    for el in sorted(items, key=order.__getitem__):  # text order, whatever order they were rendered in
+        tag = el.tag[len(T):]
+        where = paragraph_of(el)
+        inside = next(el.iterancestors(f"{T}p"), None) is not None
+        li = E("li", {"id": el.get(XML_ID), "class": f"app-{tag}"})
+        li.append(E("a", {"class": "backlink", "href": f"#ref-{el.get(XML_ID)}", "role": "doc-backlink",
+                          "title": "back to the text"}, text=(el.get("n") if tag != "note" else "*")))
+        li[-1].tail = " before ¶\u00a01: " if where == "0" else f" ¶\u00a0{where}: " if inside else f" after ¶\u00a0{where}: "
+        if tag == "note":  # a textual note of the editors
+            for p in el:
+                render_children(p, li, st)
+        else:
+            append_text(li, _app_detail(el))
+        ol.append(li)
+    box.append(ol)
+    return box
