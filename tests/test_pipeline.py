@@ -112,6 +112,7 @@ def test_paragraph_numbers_and_interventions_are_the_same_in_both_books(built, e
 
     from makebook.sources.load import load
     from makebook.merge import merge
+    from makebook.merge.numbering import interventions
 
     merged = merge(load(ROOT))
     pdf_ids = set(PdfReader(built / "implosion-of-the-ussr.pdf").named_destinations)
@@ -120,8 +121,8 @@ def test_paragraph_numbers_and_interventions_are_the_same_in_both_books(built, e
         epub_paras = [a.text for a in doc.xpath("//x:a[@class='pnum']", namespaces=XHTML)]
         assert epub_paras == [str(n) for n in range(1, len(epub_paras) + 1)]
         assert {f"{mt.id}-p{n}" for n in epub_paras} <= pdf_ids  # every numbered paragraph is in the PDF
-        interventions = [el.get("{http://www.w3.org/XML/1998/namespace}id") for el in mt.body.iter(
-            "{http://www.tei-c.org/ns/1.0}choice", "{http://www.tei-c.org/ns/1.0}supplied", "{http://www.tei-c.org/ns/1.0}gap")]
+        listed = {*interventions(mt.body), *mt.body.iterfind(".//{http://www.tei-c.org/ns/1.0}note[@type='textual']")}
+        interventions_ids = [el.get("{http://www.w3.org/XML/1998/namespace}id") for el in mt.body.iter() if el in listed]
         entries = doc.xpath("//x:section[@role='doc-endnotes'][contains(@class, 'apparatus')]//x:li/@id", namespaces=XHTML)
-        assert entries == interventions, mt.id
-        assert set(interventions) <= pdf_ids, mt.id
+        assert entries == interventions_ids, mt.id
+        assert set(interventions_ids) <= pdf_ids, mt.id

@@ -18,6 +18,13 @@ EDITORIAL = {f"{T}{n}" for n in ("corr", "reg", "supplied", "desc", "note")}
 # Elements whose content is the witness's but not the edited reading.
 WITNESS_ONLY = {f"{T}{n}" for n in ("sic", "orig")}
 
+
+
+def marked(el) -> bool:
+    """A `sic` standing alone: the witness's doubtful reading, kept in the text and marked."""
+    return el.tag == f"{T}sic" and el.getparent().tag != f"{T}choice"
+
+
 _QUOTES = dict.fromkeys(map(ord, "\"“”„«»"), None)
 _FOLD = str.maketrans({"‘": "'", "’": "'", "‛": "'", "–": "-", "—": "-", "‐": "-", "‑": "-",
                        "\u00a0": " ", "\u202f": " ", "\u2009": " "})

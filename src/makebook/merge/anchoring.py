@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..textview import WITNESS_ONLY, T, fold
+from ..textview import WITNESS_ONLY, T, fold, marked
 
 # Blocks that hold running text and contain no other block.
 LEAF_BLOCKS = (f"{T}p", f"{T}head", f"{T}byline", f"{T}dateline", f"{T}bibl")
@@ -56,7 +56,7 @@ class Reading:
         if el.text:
             self._add(el, "text", el.text, chars)
         for child in el:
-            if isinstance(child.tag, str) and child.tag not in _SKIP:
+            if isinstance(child.tag, str) and (child.tag not in _SKIP or marked(child)):
                 self._walk(child, chars)
             if child.tail:
                 self._add(child, "tail", child.tail, chars)

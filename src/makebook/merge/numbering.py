@@ -5,13 +5,13 @@ from __future__ import annotations
 from lxml import etree
 
 from ..sources.xmlio import XML_NS
-from ..textview import T
+from ..textview import T, marked
 from .document import MergedText
 
 XML_ID = f"{{{XML_NS}}}id"
 _NS = {"tei": T[1:-1]}
 
-INTERVENTIONS = (f"{T}choice", f"{T}supplied", f"{T}gap")
+_INTERVENTIONS = (f"{T}choice", f"{T}supplied", f"{T}gap", f"{T}sic")
 
 def number_paragraphs(mt: MergedText) -> None:
     """Number the author's paragraphs (not the publisher's standfirst, nor boxes printed beside the article)."""
@@ -29,9 +29,14 @@ def paragraph_of(el: etree._Element) -> str:
     found = el.xpath("(ancestor-or-self::tei:p[@n] | preceding::tei:p[@n])[last()]/@n", namespaces=_NS)
     return found[0] if found else "0"
 
+def interventions(root: etree._Element) -> list[etree._Element]:
+    """Every intervention the apparatus lists, in text order: corrections, repairs, supplied
+    text, omissions, and doubtful readings kept and marked (a `sic` standing alone)."""
+    return [el for el in root.iter(*_INTERVENTIONS) if el.tag != f"{T}sic" or marked(el)]
+
 def label_interventions(mt: MergedText) -> None:
     """Give every editorial intervention an id and a letter, in text order."""
-    for n, el in enumerate(mt.body.iter(*INTERVENTIONS), 1):
+    for n, el in enumerate(interventions(mt.body), 1):
         el.set(XML_ID, f"{mt.id}-app{n}")
         el.set("n", letters(n))
 

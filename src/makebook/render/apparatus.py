@@ -10,6 +10,15 @@ from .builder import XML_ID, E, append_text, epub_type, plain
 from .tei import State, render_children
 
 
+# What the apparatus says of each kind of doubtful reading kept as the witness has it
+# (the values of `sic/@type` in schema/tei-edition.rng).
+DOUBTS = {
+    "agreement": "the verb or pronoun does not agree in number",
+    "punctuation": "the punctuation may be a slip",
+    "construction": "the construction is incomplete or mixed",
+    "word": "the word may be a slip",
+}
+
 def _app_detail(el: etree._Element) -> str:
     """What an apparatus entry says of one intervention: the reading, and the witness's."""
     tag = el.tag[len(T):]
@@ -19,6 +28,8 @@ def _app_detail(el: etree._Element) -> str:
         return "paragraph joined] W breaks it here in mid-sentence (damage of the capture, repaired)"
     if tag == "choice":
         return f"{plain(el.find(f'{T}reg'))}] {plain(el.find(f'{T}orig'))} W (damage of the capture, repaired)"
+    if tag == "sic":
+        return f"{plain(el)}] so W ({DOUBTS[el.get('type')]}; kept as printed)"
     if tag == "supplied":
         return f"[{plain(el)}] supplied by the editors; not in W ({el.get('reason')})"
     words = "1 word" if el.get("quantity") == "1" else f"{el.get('quantity')} words"

@@ -148,6 +148,9 @@ def _app_call(src, out, st, reading: etree._Element | None) -> None:
 def _choice(src, out, st):
     _app_call(src, out, st, src.find(f"{T}corr") if src.find(f"{T}corr") is not None else src.find(f"{T}reg"))
 
+def _sic(src, out, st):
+    _app_call(src, out, st, src)
+
 def _supplied(src, out, st):
     span = E("span", {"class": "supplied"}, text="[")
     render_children(src, span, st)
@@ -240,7 +243,7 @@ def _skip(src, out, st):
 HANDLERS: dict[str, Callable] = {
     "p": _p, "head": _head, "div": _div, "q": _q, "quote": _quote, "cit": _cit, "bibl": _bibl,
     "title": _title, "foreign": _foreign, "hi": _hi, "ref": _ref, "figure": _figure,
-    "choice": _choice, "supplied": _supplied, "gap": _gap, "note": _note,
+    "choice": _choice, "sic": _sic, "supplied": _supplied, "gap": _gap, "note": _note,
     "term": _entry_ref("gloss"), "persName": _entry_ref("person"), "abbr": _abbr, "opener": render_opener,
     "argument": _wrap("div", {"class": "standfirst"}),
     "lb": _skip, "anchor": _wrap("span"), "list": _wrap("ul"), "item": _wrap("li"), "label": _wrap("b"),
