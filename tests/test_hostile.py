@@ -23,8 +23,8 @@ import pytest
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
 CLI = [sys.executable, "-c", "from makebook.cli import main; main()"]
 PREVIOUS = {  # a previous build sitting in dist/, which a failed run must leave alone
-    "implosion-of-the-ussr.epub": b"PK\x03\x04 previous epub \x00\xff" * 64,
-    "implosion-of-the-ussr.pdf": b"%PDF-1.7 previous pdf \x00\xff" * 64,
+    "sample-edition.epub": b"PK\x03\x04 previous epub \x00\xff" * 64,
+    "sample-edition.pdf": b"%PDF-1.7 previous pdf \x00\xff" * 64,
 }
 ERROR_LINE = re.compile(r"^error: (?P<path>[^:]+?)(?::(?P<line>\d+))?: (?P<msg>.+)$")
 # Messages that concern a whole file, where no line number is meaningful.

@@ -23,7 +23,7 @@ def test_hand_written_note_reaches_both_books(tmp_path):
     dist = tmp_path / "dist"
     result = run_cli("build", "--out", str(dist), "--quiet", root=project)
     assert result.returncode == 0, result.stderr
-    with zipfile.ZipFile(dist / "implosion-of-the-ussr.epub") as z:
+    with zipfile.ZipFile(dist / "sample-edition.epub") as z:
         page = etree.fromstring(z.read("EPUB/text-sample.xhtml"))
     aside = page.find(f".//{XHTML}aside[@id='sample-struck']")
     assert aside is not None and "miners’ strike" in "".join(aside.itertext())
@@ -32,7 +32,7 @@ def test_hand_written_note_reaches_both_books(tmp_path):
     call = page.find(f".//{XHTML}a[@id='ref-sample-struck']")
     assert call is not None and "struck in 1989" in (call.getparent().text or "") + "".join(
         (c.tail or "") for c in call.itersiblings(preceding=True))
-    pdf = PdfReader(dist / "implosion-of-the-ussr.pdf")
+    pdf = PdfReader(dist / "sample-edition.pdf")
     dests = pdf.named_destinations
     call_page = pdf.get_destination_page_number(dests["ref-sample-struck"])
     assert call_page == pdf.get_destination_page_number(dests["sample-struck"])

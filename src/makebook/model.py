@@ -74,14 +74,53 @@ class Entry:
 
 
 @dataclass
+class Acronym:
+    abbr: str
+    expan: str
+    path: Path
+    line: int
+
+
+@dataclass
+class Metadata:
+    """The edition's bibliographic description, as its header (edition/edition.xml) states it."""
+
+    title: str
+    subtitle: str
+    slug: str  # the books' file names
+    language: str
+    description: str
+    subjects: list[str]
+    keywords: list[str]
+    editors: list[str]
+    publisher: str
+    identifier: str
+    rights: str
+
+
+@dataclass
 class Edition:
     root: Path
     meta: etree._Element
+    metadata: Metadata
     texts: list[Text]
     notes: list[Note]
     glossary: list[Entry]
     persons: list[Entry]
+    acronyms: list[Acronym] = field(default_factory=list)
+
+    @property
+    def styles(self) -> Path:
+        """The edition's own styles/ folder, or the ones makebook comes with."""
+        return styles_of(self.root)
 
     @property
     def entries(self) -> list[Entry]:
         return self.glossary + self.persons
+
+
+def styles_of(root: Path) -> Path:
+    """A project's own styles/ folder, or the ones makebook comes with."""
+    from . import STYLES
+    own = root / "styles"
+    return own if own.is_dir() else STYLES

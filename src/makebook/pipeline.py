@@ -14,14 +14,11 @@ from pathlib import Path
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from . import STYLES
 from .cache import State, input_key
 from .merge import merge
-from .sources.load import load
+from .model import styles_of
+from .sources.load import book_slug, load
 from .sources.xmlio import write_atomic
-
-SLUG = "implosion-of-the-ussr"
-
 
 _JOB = None
 
@@ -48,8 +45,9 @@ class Outputs:
 
 
 def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outputs:
-    targets = {fmt: out / f"{SLUG}.{fmt}" for fmt in sorted(formats)}
-    key = input_key(root, STYLES)
+    slug = book_slug(root)
+    targets = {fmt: out / f"{slug}.{fmt}" for fmt in sorted(formats)}
+    key = input_key(root, styles_of(root))
     state = State(root)
     if state.up_to_date(key, targets):
         return Outputs(targets, up_to_date=True)

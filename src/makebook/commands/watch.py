@@ -8,12 +8,11 @@ import click
 from watchfiles import watch as watch_changes
 
 from ..errors import EditionError, ErrorList
+from ..model import styles_of
 
 
 def watch(root: Path, rebuild: Callable[[], None], report: Callable[[str], None], stop_event=None) -> None:
     """Run `rebuild` now and after every change under edition/, notes/ and styles/."""
-    from .. import STYLES
-
     def attempt() -> None:
         try:
             rebuild()
@@ -24,7 +23,7 @@ def watch(root: Path, rebuild: Callable[[], None], report: Callable[[str], None]
                 report(f"error: {err}")
 
     attempt()
-    paths = [p for p in (root / "edition", root / "notes", STYLES) if p.exists()]
+    paths = [p for p in (root / "edition", root / "notes", styles_of(root)) if p.exists()]
     for changes in watch_changes(*paths, stop_event=stop_event):
         names = sorted({Path(p).name for _, p in changes if Path(p).exists()})
         report(f"changed: {', '.join(names) or 'a file removed'}")

@@ -11,7 +11,7 @@ from collections import defaultdict
 from ..errors import EditionError, ErrorList
 from ..model import Edition, Note
 from ..textview import T
-from .acronyms import mark_acronyms
+from .acronyms import Acronyms, disagreements
 from .anchoring import blocks
 from .document import Merged, MergedText
 from .entries import Forms, mark_entries
@@ -22,9 +22,10 @@ _NS = {"tei": T[1:-1]}
 
 def merge(ed: Edition) -> Merged:
     """Return the merged document, or raise ErrorList with every placement problem."""
-    errors: list[EditionError] = []
-    merged = Merged(ed, [MergedText(t, copy.deepcopy(t.tree)) for t in ed.texts], copy.deepcopy(ed.meta))
-    mark_acronyms(merged.meta.xpath("tei:text//tei:p | tei:text//tei:item", namespaces=_NS))
+    errors: list[EditionError] = disagreements(ed.acronyms, ed.glossary)
+    merged = Merged(ed, [MergedText(t, copy.deepcopy(t.tree)) for t in ed.texts], copy.deepcopy(ed.meta),
+                    Acronyms(ed.acronyms))
+    merged.acronyms.mark(merged.meta.xpath("tei:text//tei:p | tei:text//tei:item", namespaces=_NS))
     notes_by_text: dict[str, list[Note]] = defaultdict(list)
     for note in ed.notes:
         notes_by_text[note.text_id].append(note)
@@ -34,7 +35,7 @@ def merge(ed: Edition) -> Merged:
         number_paragraphs(mt)
         place_notes(mt, notes_by_text[mt.id], errors)
         mark_entries(mt, forms, merged, matched_forms)
-        mark_acronyms([*blocks(mt.body), *mt.tei.iterfind(f".//{T}note/{T}p"),
+        merged.acronyms.mark([*blocks(mt.body), *mt.tei.iterfind(f".//{T}note/{T}p"),
                        *mt.tei.iterfind(f"{T}text/{T}front//{T}p")])
         label_interventions(mt)
     order = {mt.id: i for i, mt in enumerate(merged.texts)}

@@ -10,6 +10,7 @@ from lxml import etree
 
 from ..model import Edition, Text
 from ..textview import T
+from .acronyms import Acronyms
 from .anchoring import Reading, blocks
 
 
@@ -47,4 +48,5 @@ class Merged:
     edition: Edition
     texts: list[MergedText]
     meta: etree._Element  # the edition's own header and matter, with acronyms marked
+    acronyms: Acronyms
     occurrences: dict[str, list[Occurrence]] = field(default_factory=lambda: defaultdict(list))

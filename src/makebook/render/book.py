@@ -6,11 +6,12 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache
+from pathlib import Path
 
 import jinja2
 from lxml import etree
 
-from .. import STYLES, __version__
+from .. import __version__
 from ..merge.document import Merged
 from ..textview import T
 from .builder import E, Target, epub_type, plain
@@ -22,8 +23,6 @@ from .matter import (
     sources_section,
 )
 from .text import render_text
-
-DESCRIPTION = "Five Marxist analyses of the collapse of the USSR, 1993–2021: a critical edition."
 
 
 @dataclass
@@ -39,16 +38,16 @@ class Page:
 
 
 @cache
-def templates() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(STYLES / "templates"), autoescape=True)
+def templates(styles: Path) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(styles / "templates"), autoescape=True)
 
 
 def title(merged: Merged) -> str:
-    return edition_field(merged, "//tei:titleStmt/tei:title[1]")
+    return merged.edition.metadata.title
 
 
 def subtitle(merged: Merged) -> str:
-    return edition_field(merged, "//tei:titleStmt/tei:title[@type='sub']")
+    return merged.edition.metadata.subtitle
 
 
 def authors(merged: Merged) -> list[str]:

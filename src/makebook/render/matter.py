@@ -7,8 +7,7 @@ from itertools import groupby
 
 from lxml import etree
 
-from ..abbreviations import ACRONYMS
-from ..merge.acronyms import mark_acronyms
+from ..merge.acronyms import Acronyms
 from ..merge.document import Merged
 from ..merge.notes import to_tei
 from ..merge.numbering import letters
@@ -77,10 +76,10 @@ def _matter_block(el, out, st):
         out.append(p)
 
 
-def _marked(el: etree._Element) -> etree._Element:
+def _marked(el: etree._Element, acronyms: Acronyms) -> etree._Element:
     """A notes-format element in TEI, with its acronyms marked."""
     tei = to_tei(el)
-    mark_acronyms([tei])
+    acronyms.mark([tei])
     return tei
 
 
@@ -127,10 +126,10 @@ def _join(parent: etree._Element, items: list[etree._Element], sep: str = ", ") 
         parent.append(item)
 
 
-def _label_link(label: str, href: str) -> etree._Element:
+def _label_link(label: str, href: str, acronyms: Acronyms) -> etree._Element:
     """A link whose text is a headword, an acronym marked as such."""
-    if label in ACRONYMS:
-        return E("a", {"href": href}, E("abbr", {"title": ACRONYMS[label], "class": "sc"}, text=label))
+    if label in acronyms.expansions:
+        return E("a", {"href": href}, E("abbr", {"title": acronyms.expansions[label], "class": "sc"}, text=label))
     return E("a", {"href": href}, text=label)
 
 
@@ -163,12 +162,12 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
         dd = E("dd")
         for p in el.find("def"):
             para = E("p")
-            render_children(_marked(p), para, st)
+            render_children(_marked(p, merged.acronyms), para, st)
             dd.append(para)
         if entry.see:
             see = E("p", {"class": "see"}, text="See also ")
             labels = {e.id: e.label for e in merged.edition.glossary}
-            _join(see, [_label_link(labels[ref], target.link(ref)) for ref in entry.see])
+            _join(see, [_label_link(labels[ref], target.link(ref), merged.acronyms) for ref in entry.see])
             append_text(see, ".")
             dd.append(see)
         occ = E("p", {"class": "occ-list"})
@@ -190,7 +189,7 @@ def persons_section(merged: Merged, target: Target) -> etree._Element:
         li.append(E("b", {"class": "index-name"}, text=el.findtext("sort").strip()))
         append_text(li, f" ({el.findtext('dates').strip()}). ")
         desc = E("span", {"class": "index-desc"})
-        render_children(_marked(el.find("desc")), desc, st)
+        render_children(_marked(el.find("desc"), merged.acronyms), desc, st)
         li.append(desc)
         append_text(li, " ")
         li.append(_occurrence_links(merged, entry.id, target))
@@ -209,7 +208,7 @@ def sources_section(merged: Merged, target: Target) -> etree._Element:
         li = E("li", None, E("b", {"class": "siglum"}, text=titles[mt.id]))
         append_text(li, ": ")
         bibl = copy.deepcopy(t.tree.find(f"{T}teiHeader//{T}sourceDesc/{T}bibl"))
-        mark_acronyms([bibl])
+        merged.acronyms.mark([bibl])
         render_children(bibl, li, State(target))
         url = t.header("tei:fileDesc/tei:publicationStmt/tei:ptr/@target")
         if url not in plain(bibl):

@@ -1,4 +1,5 @@
-"""Rules for the witness normaliser, kept as data: what boilerplate looks like."""
+"""Rules for the witness normaliser, kept as data: what boilerplate looks like on any web
+page. An edition adds the boilerplate of its own sites in notes/import-rules.xml."""
 import re
 
 # A block matching one of these is web boilerplate, not the author's text.
@@ -10,18 +11,9 @@ BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
     r"^facebook\s+twitter$",
     r"^link to this page:?$",
     r"^(subscribe|donate) to\b",
-    r"^visit us on youtube$",
-    r"^socialist party (facebook|on twitter)",
-    r"^phone our\b",
-    r"^locate your nearest\b",
-    r"^regional .* organisers:?$",
     r"^[A-Za-z ]+:? ?0\d{2,3}[ \d]{6,}$",
     r"^(january|february|march|april|may|june|july|august|september|october|november|december) \d{4}$",
-    r"^alphabetical listing$",
-    r"^triangle",
-    r"^we also publish$",
     r"^•",
-    r"^to contact the\b",
     r"^\[?[\w.]+\.(org|com)/\w*\]?(\(.*\))?$",
 )]
 

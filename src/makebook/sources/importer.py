@@ -7,10 +7,32 @@ links. It is a starting point: the editor reads every sentence afterwards.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from ..errors import EditionError, ErrorList
 from . import import_rules as rules
+from .schema import validate
+from .xmlio import parse
+
+
+def site_rules(root: Path) -> list[re.Pattern]:
+    """The boilerplate patterns an edition adds in notes/import-rules.xml (none if absent)."""
+    path = root / "notes" / "import-rules.xml"
+    if not path.exists():
+        return []
+    tree = parse(path)
+    if errors := validate(tree, "import-rules", path):
+        raise ErrorList(errors)
+    patterns = []
+    for el in tree.getroot().iterfind("boilerplate"):
+        try:
+            patterns.append(re.compile(el.text.strip(), re.IGNORECASE))
+        except re.error as exc:
+            raise EditionError(path, el.sourceline, f"not a regular expression: {exc}",
+                               "escape the special character with a backslash") from None
+    return patterns
 
 
 def _inline(text: str) -> str:
@@ -33,8 +55,8 @@ def _is_heading(block: str) -> bool:
     return 0 < len(words) <= rules.HEADING_MAX_WORDS and not rules.SENTENCE_END.search(block) and "\n" not in block
 
 
-def draft(witness: Path, text_id: str) -> str:
-    """Return the draft TEI document for one witness."""
+def draft(witness: Path, text_id: str, boilerplate: list[re.Pattern] = ()) -> str:
+    """Return the draft TEI document for one witness; `boilerplate` adds the edition's own patterns."""
     raw = witness.read_bytes()
     blocks = [" ".join(b.split()) for b in raw.decode("utf-8").split("\n\n")]
     body: list[str] = []
@@ -45,7 +67,7 @@ def draft(witness: Path, text_id: str) -> str:
         words = len(block.split())
         if block == previous:
             body.append(_gap("duplicate", words, "caption printed twice in the capture"))
-        elif any(p.search(block) for p in rules.BOILERPLATE):
+        elif any(p.search(block) for p in (*rules.BOILERPLATE, *boilerplate)):
             body.append(_gap("boilerplate", words, block[:60]))
         elif _is_heading(block):
             body.append(f"<head>{_inline(block)}</head>")

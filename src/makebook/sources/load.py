@@ -9,13 +9,14 @@ import hashlib
 from pathlib import Path
 
 from ..errors import EditionError, ErrorList
-from ..model import Edition, Entry, Form, Note, Text
+from ..model import Acronym, Edition, Entry, Form, Metadata, Note, Text
 from .schema import validate
 from .xmlio import TEI_NS, XML_NS, parse
 
 NS = {"tei": TEI_NS}
 XML_ID = f"{{{XML_NS}}}id"
-RESERVED_NOTES = {"glossary.xml", "persons.xml"}
+RESERVED_NOTES = {"glossary.xml", "persons.xml", "acronyms.xml", "import-rules.xml"}
+SUBJECTS = "http://id.loc.gov/authorities/subjects"
 
 
 class _Collector:
@@ -53,11 +54,44 @@ def load(root: Path, skeletons_ok: bool = False) -> Edition:
     notes = [n for n in notes if n.text_id in {t.id for t in texts}]
     glossary = _load_entries(c, notes_dir / "glossary.xml", "glossary")
     persons = _load_entries(c, notes_dir / "persons.xml", "persons") if (notes_dir / "persons.xml").exists() else []
-    edition = Edition(root, meta.getroot(), texts, notes, glossary, persons)
+    acronyms = _load_acronyms(c, notes_dir / "acronyms.xml") if (notes_dir / "acronyms.xml").exists() else []
+    edition = Edition(root, meta.getroot(), _metadata(meta.getroot()), texts, notes, glossary, persons, acronyms)
     _check_ids(c, edition)
     if c.errors:
         raise ErrorList(c.errors)
     return edition
+
+
+def book_slug(root: Path) -> str:
+    """The books' file name, read from the edition's header alone (before a full load)."""
+    path = root / "edition" / "edition.xml"
+    slug = _metadata(parse(path).getroot()).slug
+    if not slug:
+        raise EditionError(path, None, 'the header has no <idno type="slug">',
+                           'add one to publicationStmt, e.g. <idno type="slug">my-edition</idno>: it names the books')
+    return slug
+
+
+def _metadata(tei) -> Metadata:
+    def one(xpath: str) -> str:
+        return " ".join(tei.xpath(f"string(tei:teiHeader/{xpath})", namespaces=NS).split())
+
+    def every(xpath: str) -> list[str]:
+        return [" ".join(el.xpath("string()").split()) for el in tei.xpath(f"tei:teiHeader/{xpath}", namespaces=NS)]
+
+    return Metadata(
+        title=one("tei:fileDesc/tei:titleStmt/tei:title[not(@type)]"),
+        subtitle=one("tei:fileDesc/tei:titleStmt/tei:title[@type='sub']"),
+        slug=one("tei:fileDesc/tei:publicationStmt/tei:idno[@type='slug']"),
+        language=tei.get(f"{{{XML_NS}}}lang"),
+        description=one("tei:profileDesc/tei:abstract"),
+        subjects=every(f"tei:profileDesc/tei:textClass/tei:keywords[@scheme='{SUBJECTS}']/tei:term"),
+        keywords=every("tei:profileDesc/tei:textClass/tei:keywords[not(@scheme)]/tei:term"),
+        editors=every("tei:fileDesc/tei:titleStmt/tei:editor"),
+        publisher=one("tei:fileDesc/tei:publicationStmt/tei:publisher"),
+        identifier=one("tei:fileDesc/tei:publicationStmt/tei:idno[@type='uuid']"),
+        rights=one("tei:fileDesc/tei:publicationStmt/tei:availability"),
+    )
 
 
 def _load_text(c: _Collector, path: Path, line: int, meta_path: Path) -> Text | None:
@@ -129,6 +163,20 @@ def _load_entries(c: _Collector, path: Path, kind: str) -> list[Entry]:
         entries.append(Entry(el.get(XML_ID), "glossary" if kind == "glossary" else "person",
                              label, sort, forms, el, path, el.sourceline, see))
     return entries
+
+
+def _load_acronyms(c: _Collector, path: Path) -> list[Acronym]:
+    tree = c.parse(path, "acronyms")
+    if tree is None:
+        return []
+    found: dict[str, Acronym] = {}
+    for el in tree.getroot().iterfind("acronym"):
+        acronym = Acronym(el.findtext("abbr").strip(), " ".join(el.findtext("expan").split()), path, el.sourceline)
+        if acronym.abbr in found:
+            c.errors.append(EditionError(path, el.sourceline, f"acronym “{acronym.abbr}” listed twice "
+                                         f"(first at line {found[acronym.abbr].line})", "keep one of the two"))
+        found.setdefault(acronym.abbr, acronym)
+    return list(found.values())
 
 
 def _check_ids(c: _Collector, ed: Edition) -> None:

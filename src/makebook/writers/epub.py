@@ -13,7 +13,6 @@ from ebooklib import epub
 from lxml import etree
 from markupsafe import Markup
 
-from .. import STYLES
 from ..merge.document import Merged
 from ..render.book import Page, authors, pages, source_date, subtitle, templates, title
 from ..render.builder import EPUB_NS, Target
@@ -24,7 +23,6 @@ from ..sources.xmlio import write_atomic
 
 FONTS = ("EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-SLUG_PDF = "implosion-of-the-ussr.pdf"
 ACCESSIBILITY = [
     ("schema:accessMode", "textual"),
     ("schema:accessModeSufficient", "textual"),
@@ -92,12 +90,12 @@ def _mark_pages(docs: dict[str, list[etree._Element]], marks: list[PageMark]) ->
     return out, contents
 
 
-def _subset_fonts(text: str, cache: Path | None) -> list[tuple[str, bytes]]:
+def _subset_fonts(text: str, styles: Path, cache: Path | None) -> list[tuple[str, bytes]]:
     """The fonts cut down to the characters the book uses; kept in `cache` by character set."""
     chars = "".join(sorted(set(text + "0123456789")))
     out = []
     for name in FONTS:
-        source = (STYLES / "fonts" / name).read_bytes()
+        source = (styles / "fonts" / name).read_bytes()
         key = hashlib.sha256(source + chars.encode()).hexdigest()[:32]
         cached = cache / f"{key}.otf" if cache else None
         if cached and cached.exists():
@@ -126,17 +124,18 @@ def _subset_fonts(text: str, cache: Path | None) -> list[tuple[str, bytes]]:
 
 def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None) -> bytes:
     """Build the EPUB and return its bytes (`cache`: a folder to keep font subsets in)."""
-    env = templates()
+    env = templates(merged.edition.styles)
     book_pages: list[Page] = pages(merged, Target("epub", lambda i: f"#{i}"))
     docs = {p.name: [p.section, *p.after] for p in book_pages}
     _fix_links(docs)
     page_list, contents_page = _mark_pages(docs, marks)
 
+    meta = merged.edition.metadata
     book_title, book_subtitle, names = title(merged), subtitle(merged), authors(merged)
     book = epub.EpubBook()
     book.set_identifier(edition_field(merged, "//tei:idno"))
     book.set_title(f"{book_title}: {book_subtitle}")
-    book.set_language("en")
+    book.set_language(meta.language)
     for i, name in enumerate(names):
         book.add_author(name, role="aut", uid=f"creator{i}")
     book.add_metadata("DC", "contributor", edition_field(merged, "//tei:titleStmt/tei:editor"), {"id": "editor"})
@@ -144,32 +143,31 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
     book.add_metadata("DC", "publisher", edition_field(merged, "//tei:publicationStmt/tei:publisher"))
     book.add_metadata("DC", "rights", edition_field(merged, "//tei:availability"))
     book.add_metadata("DC", "date", source_date(merged).strftime("%Y-%m-%d"))
-    book.add_metadata("DC", "description", "Five Marxist analyses of the collapse of the USSR, 1993–2021, "
-                      "edited with notes, textual apparatus, glossary and index of persons.")
-    for subject in ("Soviet Union – History – 1985–1991", "Communism – Soviet Union", "Trotskyism"):
+    book.add_metadata("DC", "description", meta.description)
+    for subject in meta.subjects:
         book.add_metadata("DC", "subject", subject)
     for mt in merged.texts:
         book.add_metadata("DC", "source", mt.text.header("tei:fileDesc/tei:publicationStmt/tei:ptr/@target"))
     for prop, value in ACCESSIBILITY:
         book.add_metadata(None, "meta", value, {"property": prop})
-    book.add_metadata(None, "meta", f"PDF edition of this book ({SLUG_PDF}), {edition_field(merged, '//tei:idno')}",
+    book.add_metadata(None, "meta", f"PDF edition of this book ({meta.slug}.pdf), {edition_field(merged, '//tei:idno')}",
                       {"property": "pageBreakSource"})
 
-    svg = cover_svg(book_title, book_subtitle, names, STYLES / "fonts")
+    svg = cover_svg(book_title, book_subtitle, names, merged.edition.styles / "fonts")
     cover_alt = f"{book_title}: {book_subtitle}. {', '.join(names)}. A critical edition."
     cover_img = epub.EpubItem(uid="cover-image", file_name="images/cover.svg", media_type="image/svg+xml",
                               content=svg.encode())
     cover_img.properties = ["cover-image"]
     book.add_item(cover_img)
     shell = env.get_template("epub-page.xhtml.j2")
-    cover = _doc("cover", shell.render(lang="en", title="Cover", body_type="cover", content=Markup(
+    cover = _doc("cover", shell.render(lang=meta.language, title="Cover", body_type="cover", content=Markup(
         f'<section class="cover" aria-label="Cover"><img src="images/cover.svg" alt="{cover_alt}" class="cover-image"/></section>')))
     book.add_item(cover)
     spine = [cover]
     for p in book_pages:
         content = "\n".join(_xml(el) for el in [p.section, *p.after])
         body_type = {"front": "frontmatter", "body": "bodymatter", "back": "backmatter"}[p.matter]
-        item = _doc(p.name, shell.render(lang="en", title=p.title, body_type=body_type, content=Markup(content)))
+        item = _doc(p.name, shell.render(lang=meta.language, title=p.title, body_type=body_type, content=Markup(content)))
         book.add_item(item)
         spine.append(item)
 
@@ -180,32 +178,32 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
                  {"type": "toc", "href": "nav.xhtml", "label": "Contents"}]
     landmarks += [{"type": p.landmark, "href": f"{p.name}.xhtml", "label": p.title} for p in book_pages if p.landmark]
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=env.get_template("epub-nav.xhtml.j2").render(toc=toc, landmarks=landmarks, pages=page_list, contents_page=contents_page).encode())
+                        content=env.get_template("epub-nav.xhtml.j2").render(lang=meta.language, toc=toc, landmarks=landmarks, pages=page_list, contents_page=contents_page).encode())
     nav.properties = ["nav"]
     book.add_item(nav)
     spine.insert(2, nav)
     book.toc = [epub.Link(f"{p.name}.xhtml", p.title, p.name) for p in book_pages]
     book.add_item(epub.EpubNcx())
 
-    css = (STYLES / "epub.css").read_bytes()
+    css = (merged.edition.styles / "epub.css").read_bytes()
     book.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css", content=css))
     all_text = "".join(t for roots in docs.values() for root in roots for t in root.itertext())
-    for name, data in _subset_fonts(all_text + book_title + book_subtitle, cache):
+    for name, data in _subset_fonts(all_text + book_title + book_subtitle, merged.edition.styles, cache):
         book.add_item(epub.EpubItem(uid=name.split(".")[0], file_name=f"fonts/{name}", media_type="font/otf", content=data))
     book.add_item(epub.EpubItem(uid="ofl", file_name="fonts/OFL.txt", media_type="text/plain",
-                                content=(STYLES / "fonts" / "OFL.txt").read_bytes()))
+                                content=(merged.edition.styles / "fonts" / "OFL.txt").read_bytes()))
     book.spine = spine
     buf = io.BytesIO()
     epub.write_epub(buf, book, {"mtime": source_date(merged), "epub3_pages": False, "epub3_landmark": False,
                                 "play_order": {"enabled": False}})
-    return _reproducible(buf.getvalue())
+    return _reproducible(buf.getvalue(), meta.language)
 
 
 def _doc(name: str, content: str) -> epub.EpubItem:
     return epub.EpubItem(uid=name, file_name=f"{name}.xhtml", media_type="application/xhtml+xml", content=content.encode())
 
 
-def _reproducible(data: bytes) -> bytes:
+def _reproducible(data: bytes, language: str) -> bytes:
     """Rewrite the zip with fixed timestamps and attributes, mimetype first and stored."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -218,6 +216,6 @@ def _reproducible(data: bytes) -> bytes:
             data = src.read(info.filename)
             if info.filename.endswith("content.opf"):
                 # ebooklib cannot set the package's language, which accessibility checkers require.
-                data = data.replace(b"<package ", b'<package xml:lang="en" ', 1)
+                data = data.replace(b"<package ", f'<package xml:lang="{language}" '.encode(), 1)
             dst.writestr(new, data)
     return out.getvalue()

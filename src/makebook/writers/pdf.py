@@ -6,16 +6,16 @@ can mark the same pages; `write_pdf` then serialises it reproducibly.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from lxml import etree
 from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from .. import STYLES, __version__
+from .. import __version__
 from ..merge.document import Merged
 from ..render.book import (
-    DESCRIPTION,
     Page,
     authors,
     pages,
@@ -45,25 +45,26 @@ def book_html(merged: Merged, page_of: dict[str, str] | None = None, book_pages:
     `toc_pages` writes the contents page's numbers out (when the headings are laid out in
     another document); `end_on_verso` adds a last page to drop, so that the next document
     begins on a recto."""
+    meta = merged.edition.metadata
     book_pages = book_pages or print_pages(merged, page_of)
     chosen = [p for p in book_pages if p.matter in parts]
     toc = [{"id": p.section.get("id"), "label": p.title, "front": p.matter == "front",
             "author": p.author, "children": p.children} for p in book_pages if p.name != "titlepage"]
-    return templates().get_template("book.html.j2").render(
+    return templates(merged.edition.styles).get_template("book.html.j2").render(
         title=title(merged), subtitle=subtitle(merged), authors=authors(merged), version=__version__,
-        date=source_date(merged).strftime("%Y-%m-%dT%H:%M:%SZ"), description=DESCRIPTION,
-        keywords="USSR, Soviet Union, collapse, 1991, Stalinism, Trotskyism, perestroika, glasnost, critical edition",
+        date=source_date(merged).strftime("%Y-%m-%dT%H:%M:%SZ"), lang=meta.language,
+        description=meta.description, keywords=", ".join(meta.keywords),
         front=_html([p.section for p in chosen if p.matter == "front"]) if "front" in parts else None,
         body=_html([el for p in chosen if p.matter != "front" for el in (p.section, *p.after)]) or None,
         toc=toc, toc_pages=toc_pages or {}, end_on_verso=end_on_verso)
 
 
-def _render(html: str, extra_css: str = ""):
+def _render(styles: Path, html: str, extra_css: str = ""):
     fonts = FontConfiguration()
-    sheets = [CSS(filename=str(STYLES / "print.css"), font_config=fonts)]
+    sheets = [CSS(filename=str(styles / "print.css"), font_config=fonts)]
     if extra_css:
         sheets.append(CSS(string=extra_css, font_config=fonts))
-    return HTML(string=html, base_url=str(STYLES) + "/").render(stylesheets=sheets, font_config=fonts)
+    return HTML(string=html, base_url=str(styles) + "/").render(stylesheets=sheets, font_config=fonts)
 
 
 def layout(merged: Merged):
@@ -77,14 +78,14 @@ def layout(merged: Merged):
     verso = title(merged).replace('"', "'")
     heads = f'@page :left {{ @top-center {{ content: "{verso}"; }} }} @page :blank {{ @top-center {{ content: none; }} }}'
     book_pages = print_pages(merged)
-    texts = _render(book_html(merged, book_pages=book_pages, parts=("body",), end_on_verso=True), heads)
+    texts = _render(merged.edition.styles, book_html(merged, book_pages=book_pages, parts=("body",), end_on_verso=True), heads)
     text_pages = texts.pages[:-1]
     page_of = _first_pages(text_pages, lambda i: str(i + 1))
     back_folio = len(text_pages) + 1
-    back = _render(book_html(merged, page_of, parts=("back",)),
+    back = _render(merged.edition.styles, book_html(merged, page_of, parts=("back",)),
                    heads + f"@page :nth(1 of main) {{ counter-set: page {back_folio}; }}")
     page_of.update(_first_pages(back.pages, lambda i: str(back_folio + i)))
-    front = _render(book_html(merged, book_pages=book_pages, parts=("front",), toc_pages=page_of, end_on_verso=True), heads)
+    front = _render(merged.edition.styles, book_html(merged, book_pages=book_pages, parts=("front",), toc_pages=page_of, end_on_verso=True), heads)
     doc = texts.copy(front.pages[:-1] + text_pages + back.pages)
     return doc, page_marks(doc, merged.texts[0].id)
 
