@@ -27,6 +27,7 @@ from ..render.book import (
 from ..render.builder import Target
 from ..render.matter import edition_field
 from ..render.pagemap import PageMark
+from . import footnote_fix
 
 
 def _html(elements) -> Markup:
@@ -60,6 +61,7 @@ def book_html(merged: Merged, page_of: dict[str, str] | None = None, book_pages:
 
 
 def _render(styles: Path, html: str, extra_css: str = ""):
+    footnote_fix.apply()
     fonts = FontConfiguration()
     sheets = [CSS(filename=str(styles / "print.css"), font_config=fonts)]
     if extra_css:
