@@ -10,7 +10,7 @@ from ..errors import EditionError
 
 @click.command("import")
 @click.argument("witness", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--id", "text_id", required=True, help="Id of the text, e.g. doyle-2009.")
+@click.option("--id", "text_id", required=True, help="Id of the text, e.g. smith-1848.")
 @click.option("--force", is_flag=True, help="Overwrite an existing edition/ID.xml.")
 @click.pass_obj
 def import_text(root: Path, witness: Path, text_id: str, force: bool) -> None:
