@@ -17,6 +17,7 @@ from ..merge.document import Merged
 from ..render.book import Page, authors, pages, source_date, subtitle, templates, title
 from ..render.builder import EPUB_NS, Target
 from ..render.cover import cover_svg
+from ..render.links import mark_pages, point_links
 from ..render.matter import edition_field
 from ..render.pagemap import PageMark
 from ..sources.xmlio import write_atomic
@@ -47,47 +48,6 @@ def _xml(el: etree._Element) -> str:
     it once as epub:, so use that prefix instead."""
     return _AUTO_PREFIX.sub(lambda m: "" if m.group(0).lstrip().startswith("xmlns") else "epub",
                             etree.tostring(el, encoding="unicode", method="xml"))
-
-
-def _fix_links(docs: dict[str, list[etree._Element]]) -> None:
-    """Point every same-document link '#id' at the file that holds the id."""
-    where = {el.get("id"): name for name, roots in docs.items() for root in roots for el in root.iter() if el.get("id")}
-    for name, roots in docs.items():
-        for root in roots:
-            for a in root.iter("a"):
-                href = a.get("href", "")
-                if href.startswith("#") and where.get(href[1:], name) != name:
-                    a.set("href", f"{where[href[1:]]}.xhtml{href}")
-
-
-_CONTAINERS = {"section", "div", "dl", "ol", "ul", "figure", "blockquote", "aside", "nav"}
-_INLINE = {"a", "span", "abbr", "i", "em", "b", "strong", "q", "dfn"}
-
-
-def _mark_pages(docs: dict[str, list[etree._Element]], marks: list[PageMark]) -> tuple[list[dict], str | None]:
-    """Insert a page-break marker at the first element of each PDF page. Returns the page
-    list, and the label of the PDF's contents page (its marker goes in the navigation document)."""
-    by_id = {el.get("id"): (name, el) for name, roots in docs.items() for root in roots for el in root.iter() if el.get("id")}
-    out, contents = [], None
-    for mark in marks:
-        if mark.element_id == "contents":
-            contents = mark.label
-            out.append({"href": f"nav.xhtml#page-{mark.label}", "label": mark.label})
-            continue
-        if mark.element_id not in by_id:
-            continue
-        name, host = by_id[mark.element_id]
-        while host.tag in _CONTAINERS and len(host):
-            host = host[0]  # a marker may not stand directly in a list or a sectioning element
-        marker = etree.Element("span", {"id": f"page-{mark.label}", "role": "doc-pagebreak",
-                                        f"{{{EPUB_NS}}}type": "pagebreak", "aria-label": mark.label})
-        if host.tag in _INLINE:
-            host.addprevious(marker)
-        else:
-            marker.tail, host.text = host.text, None
-            host.insert(0, marker)
-        out.append({"href": f"{name}.xhtml#page-{mark.label}", "label": mark.label})
-    return out, contents
 
 
 def _subset_fonts(text: str, styles: Path, cache: Path | None) -> list[tuple[str, bytes]]:
@@ -127,8 +87,8 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
     env = templates(merged.edition.styles)
     book_pages: list[Page] = pages(merged, Target("epub", lambda i: f"#{i}"))
     docs = {p.name: [p.section, *p.after] for p in book_pages}
-    _fix_links(docs)
-    page_list, contents_page = _mark_pages(docs, marks)
+    point_links(docs, ".xhtml")
+    page_list, contents_page = mark_pages(docs, marks, ".xhtml")
 
     meta = merged.edition.metadata
     book_title, book_subtitle, names = title(merged), subtitle(merged), authors(merged)
