@@ -20,6 +20,10 @@ WITNESS_ONLY = {f"{T}{n}" for n in ("sic", "orig")}
 
 
 
+# What a marked reading may be doubtful in (`sic/@type`, as in schema/tei-edition.rng).
+MARKED_KINDS = ("agreement", "punctuation", "construction", "word")
+
+
 def marked(el) -> bool:
     """A `sic` standing alone: the witness's doubtful reading, kept in the text and marked."""
     return el.tag == f"{T}sic" and el.getparent().tag != f"{T}choice"

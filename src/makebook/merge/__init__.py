@@ -13,6 +13,7 @@ from ..model import Edition, Note
 from ..textview import T
 from .acronyms import Acronyms, disagreements
 from .anchoring import blocks
+from .counts import fill_counts
 from .document import Merged, MergedText
 from .entries import Forms, mark_entries
 from .notes import place_notes
@@ -38,6 +39,7 @@ def merge(ed: Edition) -> Merged:
         merged.acronyms.mark([*blocks(mt.body), *mt.tei.iterfind(f".//{T}note/{T}p"),
                        *mt.tei.iterfind(f"{T}text/{T}front//{T}p")])
         label_interventions(mt)
+    fill_counts(merged, errors)
     order = {mt.id: i for i, mt in enumerate(merged.texts)}
     for occs in merged.occurrences.values():
         occs.sort(key=lambda o: (order[o.text_id], int(o.id.rsplit("-", 1)[1][1:])))

@@ -237,6 +237,9 @@ def render_opener(src, out, st):
             render_children(child, el, st)
             out.append(el)
 
+def _num(src, out, st):
+    append_text(out, src.text)  # a count, filled in by the merge
+
 def _skip(src, out, st):
     pass
 
@@ -246,5 +249,5 @@ HANDLERS: dict[str, Callable] = {
     "choice": _choice, "sic": _sic, "supplied": _supplied, "gap": _gap, "note": _note,
     "term": _entry_ref("gloss"), "persName": _entry_ref("person"), "abbr": _abbr, "opener": render_opener,
     "argument": _wrap("div", {"class": "standfirst"}),
-    "lb": _skip, "anchor": _wrap("span"), "list": _wrap("ul"), "item": _wrap("li"), "label": _wrap("b"),
+    "num": _num, "lb": _skip, "anchor": _wrap("span"), "list": _wrap("ul"), "item": _wrap("li"), "label": _wrap("b"),
 }
