@@ -83,5 +83,5 @@ def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outp
             progress.update(step, description="writing the EPUB")
             write_atomic(targets["epub"], write_epub(merged, marks, fonts_cache))
             result.written["epub"] = targets["epub"]
-    state.save(key, [[m.label, m.element_id] for m in marks] if doc is not None else None, result.written)
+    state.save(key, [[m.label, m.element_id, m.at_end] for m in marks] if doc is not None else None, result.written)
     return result

@@ -37,10 +37,15 @@ def mark_pages(docs: dict[str, list[etree._Element]], marks: list[PageMark], ext
             continue
         name, host = by_id[mark.element_id]
         while host.tag in _CONTAINERS and len(host):
-            host = host[0]  # a marker may not stand directly in a list or a sectioning element
+            host = host[-1 if mark.at_end else 0]  # a marker may not stand directly in a list or a sectioning element
         marker = etree.Element("span", {"id": f"page-{mark.label}", "role": "doc-pagebreak",
                                         f"{{{EPUB_NS}}}type": "pagebreak", "aria-label": mark.label})
-        if host.tag in _INLINE:
+        if mark.at_end:
+            if host.tag in _INLINE:
+                host.addnext(marker)
+            else:
+                host.append(marker)
+        elif host.tag in _INLINE:
             host.addprevious(marker)
         else:
             marker.tail, host.text = host.text, None

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 @dataclass
 class PageMark:
-    """A page of the PDF edition: its label and the first element id found on it."""
+    """A page of the PDF edition: its label and the first element id found on it, or, for a
+    page that only continues an element begun earlier (`at_end`), that element's id."""
 
     label: str
     element_id: str
+    at_end: bool = False

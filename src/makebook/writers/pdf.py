@@ -109,15 +109,17 @@ def page_marks(doc, first_body_id: str) -> list[PageMark]:
     """For each page, its printed folio (roman in the front matter) and the first element id on it."""
     first_body = next(i for i, page in enumerate(doc.pages) if first_body_id in page.anchors)
     marks = []
-    seen: set[str] = set()
+    begun: dict[str, int] = {}  # anchor -> order in which the elements begin
     for i, page in enumerate(doc.pages):
         # An element running over several pages has an anchor on each: take the topmost new one.
-        fresh = {k: v for k, v in page.anchors.items() if k not in seen}
-        seen.update(page.anchors)
-        if not fresh:
-            continue
-        first = min(fresh.items(), key=lambda kv: (round(kv[1][1], 1), kv[1][0]))[0]
-        marks.append(PageMark(_folio(i, first_body), first))
+        fresh = sorted((k for k in page.anchors if k not in begun),
+                       key=lambda k: (round(page.anchors[k][1], 1), page.anchors[k][0]))
+        for k in fresh:
+            begun[k] = len(begun)
+        if fresh:
+            marks.append(PageMark(_folio(i, first_body), fresh[0]))
+        elif page.anchors:  # the page only continues what began before: mark the end of the latest begun
+            marks.append(PageMark(_folio(i, first_body), max(page.anchors, key=begun.__getitem__), True))
     return marks
 
 
