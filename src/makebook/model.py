@@ -59,6 +59,22 @@ class Form:
 
 
 @dataclass
+class IndexRule:
+    """One occurrence set right by hand: a wrong-sense match of an entry's forms excluded,
+    or a place that no form matches (a bare surname) included; anchored like a note."""
+
+    kind: str  # "exclude" or "include"
+    text_id: str
+    anchor: str
+    prefix: str
+    suffix: str
+    occurrence: int | None
+    reason: str
+    path: Path
+    line: int
+
+
+@dataclass
 class Entry:
     """A glossary entry or a person of the index: what to match and what to print."""
 
@@ -71,6 +87,8 @@ class Entry:
     path: Path
     line: int
     see: list[str] = field(default_factory=list)
+    in_titles: bool = False  # occurrences inside titles of works count too
+    rules: list[IndexRule] = field(default_factory=list)
 
 
 @dataclass

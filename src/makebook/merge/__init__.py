@@ -31,11 +31,12 @@ def merge(ed: Edition) -> Merged:
     for note in ed.notes:
         notes_by_text[note.text_id].append(note)
     matched_forms: set[int] = set()
+    titled_forms: set[int] = set()  # forms found only inside titles of works, which do not count
     forms = Forms.of(ed.entries)
     for mt in merged.texts:
         number_paragraphs(mt)
         place_notes(mt, notes_by_text[mt.id], errors)
-        mark_entries(mt, forms, merged, matched_forms)
+        mark_entries(mt, forms, merged, matched_forms, titled_forms, errors)
         merged.acronyms.mark([*blocks(mt.body), *mt.tei.iterfind(f".//{T}note/{T}p"),
                        *mt.tei.iterfind(f"{T}text/{T}front//{T}p")])
         label_interventions(mt)
@@ -48,7 +49,10 @@ def merge(ed: Edition) -> Merged:
             errors.append(EditionError(entry.path, entry.line, f"entry “{entry.id}” occurs in no text",
                                        "add the form the texts use, or remove the entry"))
         for form in entry.forms:
-            if id(form) not in matched_forms:
+            if id(form) not in matched_forms and id(form) in titled_forms:
+                errors.append(EditionError(entry.path, form.line, f"form “{form.text}” of “{entry.id}” occurs only inside titles of works",
+                                           'add in-titles="yes" to the entry if those count, or remove the form'))
+            elif id(form) not in matched_forms:
                 errors.append(EditionError(entry.path, form.line, f"form “{form.text}” of “{entry.id}” matches nothing in the texts",
                                            "correct the form to the spelling the text uses, or remove it"))
     if errors:

@@ -9,7 +9,7 @@ import hashlib
 from pathlib import Path
 
 from ..errors import EditionError, ErrorList
-from ..model import Acronym, Edition, Entry, Form, Metadata, Note, Text
+from ..model import Acronym, Edition, Entry, Form, IndexRule, Metadata, Note, Text
 from .schema import validate
 from .xmlio import TEI_NS, XML_NS, parse
 
@@ -52,8 +52,8 @@ def load(root: Path, skeletons_ok: bool = False) -> Edition:
         if path.name not in RESERVED_NOTES:
             notes.extend(_load_notes(c, path, known_texts, skeletons_ok))
     notes = [n for n in notes if n.text_id in {t.id for t in texts}]
-    glossary = _load_entries(c, notes_dir / "glossary.xml", "glossary")
-    persons = _load_entries(c, notes_dir / "persons.xml", "persons") if (notes_dir / "persons.xml").exists() else []
+    glossary = _load_entries(c, notes_dir / "glossary.xml", "glossary", known_texts)
+    persons = _load_entries(c, notes_dir / "persons.xml", "persons", known_texts) if (notes_dir / "persons.xml").exists() else []
     acronyms = _load_acronyms(c, notes_dir / "acronyms.xml") if (notes_dir / "acronyms.xml").exists() else []
     edition = Edition(root, meta.getroot(), _metadata(meta.getroot()), texts, notes, glossary, persons, acronyms)
     _check_ids(c, edition)
@@ -138,7 +138,7 @@ def _load_notes(c: _Collector, path: Path, known_texts: set[str], skeletons_ok: 
             for n in root.iterfind("note")]
 
 
-def _load_entries(c: _Collector, path: Path, kind: str) -> list[Entry]:
+def _load_entries(c: _Collector, path: Path, kind: str, known_texts: set[str]) -> list[Entry]:
     tree = c.parse(path, kind)
     if tree is None:
         return []
@@ -160,8 +160,18 @@ def _load_entries(c: _Collector, path: Path, kind: str) -> list[Entry]:
             label = el.findtext("name").strip()
             sort = el.findtext("sort").strip().lower()
         see = [s.get("target")[1:] for s in el.iterfind("see")]
+        rules = []
+        for r in (r for r in el if r.tag in ("exclude", "include")):
+            if r.get("text") not in known_texts:
+                c.errors.append(EditionError(path, r.sourceline, f"{r.tag} in “{el.get(XML_ID)}” for unknown text “{r.get('text')}”",
+                                             f"use one of: {', '.join(sorted(known_texts))}"))
+                continue
+            rules.append(IndexRule(r.tag, r.get("text"), r.get("anchor"), r.get("prefix", ""), r.get("suffix", ""),
+                                   int(r.get("occurrence")) if r.get("occurrence") else None,
+                                   " ".join("".join(r.itertext()).split()), path, r.sourceline))
         entries.append(Entry(el.get(XML_ID), "glossary" if kind == "glossary" else "person",
-                             label, sort, forms, el, path, el.sourceline, see))
+                             label, sort, forms, el, path, el.sourceline, see,
+                             in_titles=el.get("in-titles") == "yes", rules=rules))
     return entries
 
 
