@@ -46,7 +46,9 @@ def render_text(mt: MergedText, target: Target) -> RenderedText:
     body = mt.body
     section = E("section", {"class": "text", "id": mt.id, "role": "doc-chapter", **epub_type("chapter")})
     head = body.find(f"{T}head")
-    h1 = E("h1", {"class": "text-title", "data-title": mt.text.title})
+    # the running heads of print: the author on versos, the title before any subtitle on rectos
+    h1 = E("h1", {"class": "text-title", "data-title": mt.text.title, "data-author": mt.text.author,
+                  "data-short-title": mt.text.title.split(": ")[0]})
     render_children(head, h1, st)
     section.append(h1)
     opener = body.find(f"{T}opener")

@@ -28,10 +28,16 @@ from ..render.builder import Target
 from ..render.matter import edition_field
 from ..render.pagemap import PageMark
 from . import footnote_fix
+from .makeup import outer_margin_numbers
 
 
 def _html(elements) -> Markup:
     return Markup("\n".join(etree.tostring(e, encoding="unicode", method="html") for e in elements))
+
+
+def _part(page: Page) -> Markup:
+    """A text with its notes and apparatus, or a part of the matter: one page group in print."""
+    return Markup('<div class="part">') + _html([page.section, *page.after]) + Markup("</div>")
 
 
 def print_pages(merged: Merged, page_of: dict[str, str] | None = None) -> list[Page]:
@@ -56,7 +62,7 @@ def book_html(merged: Merged, page_of: dict[str, str] | None = None, book_pages:
         date=source_date(merged).strftime("%Y-%m-%dT%H:%M:%SZ"), lang=meta.language,
         description=meta.description, keywords=", ".join(meta.keywords),
         front=_html([p.section for p in chosen if p.matter == "front"]) if "front" in parts else None,
-        body=_html([el for p in chosen if p.matter != "front" for el in (p.section, *p.after)]) or None,
+        body=Markup("\n").join(_part(p) for p in chosen if p.matter != "front") or None,
         toc=toc, toc_pages=toc_pages or {}, end_on_verso=end_on_verso)
 
 
@@ -66,7 +72,9 @@ def _render(styles: Path, html: str, extra_css: str = ""):
     sheets = [CSS(filename=str(styles / "print.css"), font_config=fonts)]
     if extra_css:
         sheets.append(CSS(string=extra_css, font_config=fonts))
-    return HTML(string=html, base_url=str(styles) + "/").render(stylesheets=sheets, font_config=fonts)
+    doc = HTML(string=html, base_url=str(styles) + "/").render(stylesheets=sheets, font_config=fonts)
+    outer_margin_numbers(doc)
+    return doc
 
 
 def layout(merged: Merged):
@@ -78,7 +86,7 @@ def layout(merged: Merged):
     matter, its contents page knowing every page. Each part begins on a recto, and the
     arabic folios begin with the texts, so no part's layout depends on another's length."""
     verso = title(merged).replace('"', "'")
-    heads = f'@page :left {{ @top-center {{ content: "{verso}"; }} }} @page :blank {{ @top-center {{ content: none; }} }}'
+    heads = f'.matter h1 {{ string-set: verso-head "{verso}", recto-head attr(data-title); }}'
     book_pages = print_pages(merged)
     texts = _render(merged.edition.styles, book_html(merged, book_pages=book_pages, parts=("body",), end_on_verso=True), heads)
     text_pages = texts.pages[:-1]
