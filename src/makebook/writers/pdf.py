@@ -93,7 +93,7 @@ def layout(merged: Merged):
     page_of = _first_pages(text_pages, lambda i: str(i + 1))
     back_folio = len(text_pages) + 1
     back = _render(merged.edition.styles, book_html(merged, page_of, parts=("back",)),
-                   heads + f"@page :nth(1 of main) {{ counter-set: page {back_folio}; }}")
+                   heads + f"@page :first {{ counter-set: page {back_folio}; }}")
     page_of.update(_first_pages(back.pages, lambda i: str(back_folio + i)))
     front = _render(merged.edition.styles, book_html(merged, book_pages=book_pages, parts=("front",), toc_pages=page_of, end_on_verso=True), heads)
     doc = texts.copy(front.pages[:-1] + text_pages + back.pages)
