@@ -114,7 +114,9 @@ def _occurrence_links(merged: Merged, entry_id: str, target: Target) -> etree._E
             if target.page_of:
                 links.append(E("a", {"href": target.link(occ.id), "class": "occ-page"}, text=key))
             else:
-                links.append(E("a", {"href": target.link(occ.id), "class": "occ"}, text=f"¶\u00a0{occ.paragraph}"))
+                # "0": before the first numbered paragraph (a standfirst), cited as the apparatus cites it
+                label = "before ¶\u00a01" if occ.paragraph == "0" else f"¶\u00a0{occ.paragraph}"
+                links.append(E("a", {"href": target.link(occ.id), "class": "occ"}, text=label))
         _join(span, links)
     return span
 
