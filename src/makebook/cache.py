@@ -30,6 +30,12 @@ def input_key(root: Path, styles: Path) -> str:
 
 
 def file_hash(path: Path) -> str | None:
+    """The hash of a book, or of a whole folder (the web edition), or None if it is not there."""
+    if path.is_dir():
+        h = hashlib.sha256()
+        for p in sorted(q for q in path.rglob("*") if q.is_file()):
+            h.update(str(p.relative_to(path)).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+        return h.hexdigest()
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .commands import build, check, collate, import_text, new, notes_add, watch
+from .commands import build, check, collate, import_text, new, notes_add, serve, watch
 from .errors import EditionError, ErrorList
 
 
@@ -46,5 +46,6 @@ def main(ctx: click.Context, root: Path) -> None:
     ctx.obj = root
 
 
-for _command in (build.build, check.check, collate.collate, import_text.import_text, new.new, notes_add.notes, watch.watch_cmd):
+for _command in (build.build, check.check, collate.collate, import_text.import_text, new.new, notes_add.notes, serve.serve,
+                 watch.watch_cmd):
     main.add_command(_command)

@@ -18,7 +18,7 @@ from .cache import State, input_key
 from .merge import merge
 from .model import styles_of
 from .sources.load import book_slug, load
-from .sources.xmlio import write_atomic
+from .sources.xmlio import write_atomic, write_tree
 
 _JOB = None
 
@@ -46,7 +46,7 @@ class Outputs:
 
 def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outputs:
     slug = book_slug(root)
-    targets = {fmt: out / f"{slug}.{fmt}" for fmt in sorted(formats)}
+    targets = {fmt: out / ("web" if fmt == "web" else f"{slug}.{fmt}") for fmt in sorted(formats)}
     key = input_key(root, styles_of(root))
     state = State(root)
     if state.up_to_date(key, targets):
@@ -83,5 +83,10 @@ def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outp
             progress.update(step, description="writing the EPUB")
             write_atomic(targets["epub"], write_epub(merged, marks, fonts_cache))
             result.written["epub"] = targets["epub"]
+        if "web" in formats:
+            progress.update(step, description="writing the web edition")
+            from .writers.web import write_web
+            write_tree(targets["web"], lambda folder: write_web(merged, marks, folder))
+            result.written["web"] = targets["web"]
     state.save(key, [[m.label, m.element_id, m.at_end] for m in marks] if doc is not None else None, result.written)
     return result

@@ -8,7 +8,7 @@ import click
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["epub", "pdf", "all"]), default="all", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["epub", "pdf", "web", "all"]), default="all", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder [default: dist/].")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @click.pass_obj
@@ -17,10 +17,14 @@ def build(root: Path, fmt: str, out: Path | None, quiet: bool) -> None:
     from ..pipeline import build as run
 
     start = time.perf_counter()
-    formats = {"epub", "pdf"} if fmt == "all" else {fmt}
+    formats = {"epub", "pdf", "web"} if fmt == "all" else {fmt}
     result = run(root, out or root / "dist", formats, quiet)
     for path in result.written.values():
-        click.echo(f"{'up to date' if result.up_to_date else 'wrote'} {path} ({path.stat().st_size // 1024} KB)")
+        click.echo(f"{'up to date' if result.up_to_date else 'wrote'} {path} ({_size(path) // 1024} KB)")
     if not result.page_list:
         click.echo("note: the EPUB has no page list yet: build the PDF once (makebook build) to get its page breaks")
     click.echo(f"built in {time.perf_counter() - start:.1f} s")
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size

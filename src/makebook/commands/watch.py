@@ -31,14 +31,14 @@ def watch(root: Path, rebuild: Callable[[], None], report: Callable[[str], None]
 
 
 @click.command("watch")
-@click.option("--format", "fmt", type=click.Choice(["epub", "pdf", "all"]), default="all", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["epub", "pdf", "web", "all"]), default="all", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder [default: dist/].")
 @click.pass_obj
 def watch_cmd(root: Path, fmt: str, out: Path | None) -> None:
     """Rebuild on every change of the sources, reporting errors without exiting (Ctrl-C stops)."""
     from ..pipeline import build as run
 
-    formats = {"epub", "pdf"} if fmt == "all" else {fmt}
+    formats = {"epub", "pdf", "web"} if fmt == "all" else {fmt}
 
     def rebuild() -> None:
         result = run(root, out or root / "dist", formats, quiet=True)

@@ -9,7 +9,6 @@ from ..textview import T
 from .builder import XML_ID, E, append_text, epub_type, plain
 from .tei import State, render_children
 
-
 # What the apparatus says of each kind of doubtful reading kept as the witness has it
 # (the values of `sic/@type` in schema/tei-edition.rng).
 DOUBTS = {

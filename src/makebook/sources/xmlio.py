@@ -6,6 +6,7 @@ DOCTYPE is refused outright, so entity tricks (XXE, billion laughs) cannot start
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -63,6 +64,22 @@ def parse(path: Path) -> etree._ElementTree:
         line = exc.lineno or (exc.position[0] if exc.position else None)
         msg = exc.msg.split(", line ")[0] if exc.msg else "malformed XML"
         raise EditionError(path, line, f"malformed XML: {msg}", "fix the markup at that line") from None
+
+
+def write_tree(path: Path, write) -> None:
+    """Make a folder with `write(folder)` beside `path`, then put it in place of the old one,
+    so that readers see either the old site or the complete new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    old = tmp.with_suffix(".old")
+    try:
+        write(tmp / "site")
+        if path.exists():
+            os.replace(path, old)
+        os.replace(tmp / "site", path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
