@@ -2,7 +2,7 @@
 
 `<num type="count" subtype="MEASURE"/>` in the principles (edition.xml) or in a text's
 header is filled at merge time with the value of MEASURE, summed over the texts that
-`corresp` names (`corresp="#doyle-2009 #malvar-2021"`; by default the text whose header
+`corresp` names (`corresp="#smith-1848 #jones-1850"`; by default the text whose header
 holds it, or every text in edition.xml). A count with typed content (`<num type="count"
 subtype="gaps">fifteen</num>`) is checked against the encoding instead. `rend` says how
 the number is written: figures (the default, 1,035), `words` (fifteen), `Words`
