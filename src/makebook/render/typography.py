@@ -7,8 +7,11 @@ import re
 NBSP = "\u00a0"
 
 RULES: list[tuple[re.Pattern, str]] = [
-    # an abbreviated title or reference word and what it qualifies: "Mr Gorbachev", "p. 47", "No. 5"
-    (re.compile(r"\b(Mr|Mrs|Ms|Dr|St|Prof|No|Nos|p|pp|vol|ch|art)\.? (?=[\dA-Z])"), r"\1" + "\x00"),
+    # a title and the name it precedes: "Mr Gorbachev", "Dr. Zubok" (the full stop, if any, stays)
+    (re.compile(r"\b((?:Mr|Mrs|Ms|Dr|St|Prof)\.?) (?=[A-Z])"), "\\1\x00"),
+    # a reference word and its number, arabic or roman: "p. 47", "No. 5", "vol. IV";
+    # not "No. When", where "No." ends a sentence
+    (re.compile(r"\b((?:No|Nos|p|pp|vol|ch|art)\.?) (?=\d|[IVXLC]+\b)"), "\\1\x00"),
     # initials: "Vladislav M. Zubok", "M. Gorbachev"
     (re.compile(r"\b([A-Z]\.) (?=[A-Z])"), "\\1\x00"),
     # a number and its unit or noun of measure: "15 republics" stays breakable, "40 %" does not

@@ -2,6 +2,8 @@
 
 Parsing never resolves entities, never loads a DTD and never touches the network; a
 DOCTYPE is refused outright, so entity tricks (XXE, billion laughs) cannot start.
+Comments and processing instructions are editors' asides: they are taken out as the file
+is read, their surrounding text joined, so that no later stage can lose text around them.
 """
 from __future__ import annotations
 
@@ -59,11 +61,13 @@ def parse(path: Path) -> etree._ElementTree:
         raise EditionError(path, line, "DOCTYPE/ENTITY declarations are not allowed",
                            "remove the declaration; write characters directly in UTF-8")
     try:
-        return etree.ElementTree(etree.fromstring(data, _PARSER, base_url=str(path)))
+        root = etree.fromstring(data, _PARSER, base_url=str(path))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if exc.position else None)
         msg = exc.msg.split(", line ")[0] if exc.msg else "malformed XML"
         raise EditionError(path, line, f"malformed XML: {msg}", "fix the markup at that line") from None
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
+    return etree.ElementTree(root)
 
 
 def write_tree(path: Path, write) -> None:

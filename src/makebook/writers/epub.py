@@ -22,7 +22,7 @@ from ..render.matter import edition_field
 from ..render.pagemap import PageMark
 from ..sources.xmlio import write_atomic
 
-FONTS = ("EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf")
+FONTS = ("EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf", "EBGaramond12-Bold.otf")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 ACCESSIBILITY = [
     ("schema:accessMode", "textual"),

@@ -11,7 +11,6 @@ from pathlib import Path
 from lxml import etree
 from markupsafe import Markup
 from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from .. import __version__
 from ..merge.document import Merged
@@ -28,6 +27,7 @@ from ..render.builder import Target
 from ..render.matter import edition_field
 from ..render.pagemap import PageMark
 from . import footnote_fix
+from .faces import VendoredFonts, check_faces
 from .makeup import outer_margin_numbers
 
 
@@ -68,7 +68,7 @@ def book_html(merged: Merged, page_of: dict[str, str] | None = None, book_pages:
 
 def _render(styles: Path, html: str, extra_css: str = ""):
     footnote_fix.apply()
-    fonts = FontConfiguration()
+    fonts = VendoredFonts(styles / "print.css")
     sheets = [CSS(filename=str(styles / "print.css"), font_config=fonts)]
     if extra_css:
         sheets.append(CSS(string=extra_css, font_config=fonts))
@@ -97,6 +97,8 @@ def layout(merged: Merged):
     page_of.update(_first_pages(back.pages, lambda i: str(back_folio + i)))
     front = _render(merged.edition.styles, book_html(merged, book_pages=book_pages, parts=("front",), toc_pages=page_of, end_on_verso=True), heads)
     doc = texts.copy(front.pages[:-1] + text_pages + back.pages)
+    root = merged.edition.root
+    check_faces(doc.pages, merged.edition.styles / "print.css", sorted((root / "edition").glob("*.xml")) + sorted((root / "notes").glob("*.xml")))
     return doc, page_marks(doc, merged.texts[0].id)
 
 

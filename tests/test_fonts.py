@@ -1,0 +1,84 @@
+"""Hermetic typesetting: the books do not depend on the machine's fonts, and a character
+no vendored face draws stops the build, naming it and where it is."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import MACHINE_FONTCONFIG
+from helpers import ROOT, copy_mini
+from test_pipeline import built  # noqa: F401  (the session build, made with no system fonts)
+
+BOOKS = ("implosion-of-the-ussr.epub", "implosion-of-the-ussr.pdf")
+
+
+def _build(out, fontconfig: str | None):
+    env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
+    if fontconfig:
+        env["FONTCONFIG_FILE"] = fontconfig
+    cmd = [sys.executable, "-c", "from makebook.cli import main; main()", "--root", str(ROOT),
+           "build", "--out", str(out), "--quiet"]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in BOOKS}
+
+
+@pytest.fixture(scope="module")
+def debian_garamond(tmp_path_factory):
+    """A fontconfig file: the machine's configuration plus Debian's fonts-ebgaramond, unpacked, not installed."""
+    folder = tmp_path_factory.mktemp("ebgaramond")
+    fetched = subprocess.run(["apt-get", "download", "fonts-ebgaramond"], cwd=folder, capture_output=True, text=True)
+    if fetched.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"apt-get download fonts-ebgaramond failed: {fetched.stderr.strip()}")
+        pytest.skip("Debian's fonts-ebgaramond cannot be downloaded here")
+    deb = next(folder.glob("fonts-ebgaramond_*.deb"))
+    subprocess.run(["dpkg", "-x", str(deb), str(folder / "root")], check=True)
+    fonts = folder / "root" / "usr" / "share" / "fonts" / "opentype" / "ebgaramond"
+    assert list(fonts.glob("EBGaramond12-Bold.otf"))
+    machine = MACHINE_FONTCONFIG or "/etc/fonts/fonts.conf"
+    conf = folder / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?><fontconfig><include ignore_missing="yes">{machine}</include>'
+                    f'<dir>{fonts}</dir><cachedir>{folder}/cache</cachedir></fontconfig>', encoding="utf-8")
+    listed = subprocess.run(["fc-list"], env={**os.environ, "FONTCONFIG_FILE": str(conf)}, capture_output=True, text=True)
+    assert "EB Garamond" in listed.stdout  # the system really has a competing EB Garamond
+    return str(conf)
+
+
+def test_books_are_byte_identical_whatever_fonts_the_machine_has(built, tmp_path, debian_garamond):  # noqa: F811
+    no_fonts = {name: hashlib.sha256((built / name).read_bytes()).hexdigest() for name in BOOKS}
+    assert _build(tmp_path / "machine", MACHINE_FONTCONFIG) == no_fonts
+    assert _build(tmp_path / "garamond", debian_garamond) == no_fonts
+
+
+def test_pdf_uses_only_the_vendored_faces(built):  # noqa: F811
+    if not shutil.which("pdffonts"):
+        pytest.skip("poppler-utils not installed")
+    listing = subprocess.run(["pdffonts", str(built / BOOKS[1])], capture_output=True, text=True, check=True).stdout
+    names = {line.split()[0].split("+", 1)[1] for line in listing.splitlines()[2:]}
+    assert names and all(n.startswith("makebook-EB-Garamond") for n in names), names
+    assert "makebook-EB-Garamond-Bold" in names  # a real bold, not a synthesised one
+
+
+def test_a_character_no_face_draws_stops_the_build(tmp_path):
+    project = copy_mini(tmp_path)
+    text = project / "edition" / "sample.xml"
+    source = text.read_text(encoding="utf-8")
+    text.write_text(source.replace("A small text for the tests.", "A small text for the tests ☃."), encoding="utf-8")
+    line = next(i for i, ln in enumerate(text.read_text(encoding="utf-8").splitlines(), 1) if "☃" in ln)
+    dist = project / "dist"
+    dist.mkdir()
+    (dist / "keep.txt").write_text("previous", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", "from makebook.cli import main; main()", "--root", str(project),
+                             "build", "--quiet"], capture_output=True, text=True, cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert f"edition/sample.xml:{line}: character U+2603 “☃” (SNOWMAN)" in errors[0]
+    assert sorted(p.name for p in dist.iterdir()) == ["keep.txt"]
