@@ -89,7 +89,7 @@
 
   var search = document.getElementById("search");
   if (search && window.PagefindUI) {
-    new window.PagefindUI({ element: "#search", showSubResults: true });
+    new window.PagefindUI({ element: "#search", showSubResults: true, showImages: false });
     // Pagefind's field has a placeholder only: give it a visible label.
     var label = function () {
       var input = search.querySelector("input");
