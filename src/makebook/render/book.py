@@ -74,7 +74,18 @@ def title_page(merged: Merged) -> Page:
     return Page("titlepage", "Title page", "titlepage", sec, matter="front")
 
 
-def colophon(merged: Merged) -> Page:
+# What the colophon says of the book it stands in, and of the other one.
+COLOPHON_BOOK = {
+    "epub": ("The same sources give this EPUB and a PDF whose page numbers the EPUB’s page list follows.",
+             "under the SIL Open Font License, whose text is included in this book (fonts/OFL.txt)."),
+    "pdf": ("The same sources give this PDF and an EPUB whose page list follows this book’s page numbers.",
+            "under the SIL Open Font License; the fonts are embedded in this PDF as subsets."),
+}
+
+
+def colophon(merged: Merged, book: str) -> Page:
+    """The colophon of one book: `book` is "epub" or "pdf"."""
+    sources, licence = COLOPHON_BOOK[book]
     sec = E("section", {"id": "colophon", "class": "matter colophon", "role": "doc-colophon", **epub_type("colophon")})
     sec.append(E("h1", {"data-title": "Colophon"}, text="Colophon"))
     date = source_date(merged).strftime("%-d %B %Y")
@@ -84,10 +95,9 @@ def colophon(merged: Merged) -> Page:
         f"dated {date} from its sources.",
         edition_field(merged, "//tei:availability"),
         "The texts were edited in TEI XML from web captures kept unchanged beside them; the notes, glossary and "
-        "index are kept apart from the texts and merged in when the book is made. The same sources give this EPUB "
-        "and a PDF whose page numbers the EPUB’s page list follows.",
+        "index are kept apart from the texts and merged in when the book is made. " + sources,
         f"Made with makebook {__version__} (lxml, Jinja, EbookLib, WeasyPrint). Set in EB Garamond by Georg Duffner, "
-        "under the SIL Open Font License, whose text is included in this book (fonts/OFL.txt).",
+        + licence,
         f"Identifier: {edition_field(merged, '//tei:idno')}.",
     ):
         sec.append(E("p", text=text))
@@ -111,7 +121,7 @@ def pages(merged: Merged, target: Target) -> list[Page]:
     for sec in front_divs(merged, target, "back"):
         out.append(Page(sec.get("id"), sec.find("h1").get("data-title"), None, sec, matter="back"))
     out.append(Page("sources", "Sources", "bibliography", sources_section(merged, target), matter="back"))
-    out.append(colophon(merged))
+    out.append(colophon(merged, target.name))
     for page in out:
         _name_blocks(page)
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pydyf
 from lxml import etree
 from markupsafe import Markup
 from weasyprint import CSS, HTML
@@ -145,4 +146,14 @@ def roman(n: int) -> str:
 
 def write_pdf(doc, merged: Merged) -> bytes:
     identifier = hashlib.sha256(edition_field(merged, "//tei:idno").encode()).hexdigest()[:32].encode()
-    return doc.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", custom_metadata=True)
+    first_body = next(i for i, page in enumerate(doc.pages) if merged.texts[0].id in page.anchors)
+    return doc.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", custom_metadata=True,
+                         finisher=lambda _doc, pdf: _catalog(pdf, first_body))
+
+
+def _catalog(pdf, first_body: int) -> None:
+    """Page labels equal to the printed folios (i, ii, … then 1, 2, …), so that a viewer's
+    page number is the one a reader cites; the outline shown when the PDF is opened."""
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([
+        0, pydyf.Dictionary({"S": "/r"}), first_body, pydyf.Dictionary({"S": "/D"})])})
+    pdf.catalog["PageMode"] = "/UseOutlines"
