@@ -76,10 +76,15 @@ def title_page(merged: Merged) -> Page:
 
 # What the colophon says of the book it stands in, and of the other one.
 COLOPHON_BOOK = {
-    "epub": ("The same sources give this EPUB and a PDF whose page numbers the EPUB’s page list follows.",
+    "epub": ("The same sources give this EPUB, a PDF whose page numbers the EPUB’s page list follows, "
+             "and a web edition.",
              "under the SIL Open Font License, whose text is included in this book (fonts/OFL.txt)."),
-    "pdf": ("The same sources give this PDF and an EPUB whose page list follows this book’s page numbers.",
+    "pdf": ("The same sources give this PDF, and an EPUB and a web edition whose page marks follow this "
+            "book’s page numbers.",
             "under the SIL Open Font License; the fonts are embedded in this PDF as subsets."),
+    "web": ("The same sources give this web edition, whose page marks follow the PDF’s page numbers, "
+            "an EPUB and a PDF.",
+            "under the SIL Open Font License."),
 }
 
 
