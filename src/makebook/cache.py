@@ -8,25 +8,51 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sys
+from importlib import metadata
 from pathlib import Path
 
 from . import __version__
+from .errors import environment_fault, unreadable_name
 from .sources.xmlio import write_atomic
 
 CODE = Path(__file__).resolve().parent
 INPUT_DIRS = ("edition", "notes")
+# Environment variables that change the books (the date they carry; the fonts WeasyPrint may see).
+OUTPUT_ENV = ("SOURCE_DATE_EPOCH", "FONTCONFIG_FILE", "FONTCONFIG_PATH")
+# Libraries whose version changes the bytes of the books.
+OUTPUT_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "lxml", "jinja2")
 
 
 def input_key(root: Path, styles: Path) -> str:
-    """Hash of every source, stylesheet, template, font and module that shapes the outputs."""
+    """Hash of every source, stylesheet, template, font and module that shapes the
+    outputs, of the environment variables and library versions that do, and of the
+    Python that runs them."""
     h = hashlib.sha256(__version__.encode())
+    h.update(json.dumps([sys.version, *(os.environ.get(v) for v in OUTPUT_ENV),
+                         *(_version(lib) for lib in OUTPUT_LIBRARIES)]).encode())
     files = [p for d in INPUT_DIRS for p in (root / d).rglob("*") if p.is_file()]
     files += [p for p in styles.rglob("*") if p.is_file()]
     files += [p for p in CODE.rglob("*.py")] + [p for p in (CODE.parents[1] / "schema").glob("*.rng")]
     for path in sorted(files):
-        h.update(str(path.relative_to(path.parents[1] if path.is_relative_to(root) else path.parent)).encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        name = str(path.relative_to(path.parents[1] if path.is_relative_to(root) else path.parent))
+        try:
+            h.update(name.encode())
+        except UnicodeEncodeError:
+            raise unreadable_name(path) from None
+        try:
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError as exc:
+            raise environment_fault(exc, path) from None
     return h.hexdigest()
+
+
+def _version(lib: str) -> str | None:
+    try:
+        return metadata.version(lib)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def file_hash(path: Path) -> str | None:

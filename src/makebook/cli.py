@@ -1,4 +1,9 @@
-"""The `makebook` command line: the group, its error handling, and the commands of commands/."""
+"""The `makebook` command line: the group, its error handling and exit codes, and the
+commands of commands/.
+
+Exit codes (as in the README): 0 success, 1 input error, 2 usage error, 3 environment
+error, 4 internal error, 130 interrupted.
+"""
 from __future__ import annotations
 
 import os
@@ -7,37 +12,67 @@ from pathlib import Path
 
 import click
 
+from . import __version__
 from .commands import build, check, collate, import_text, new, notes_add, serve, watch
-from .errors import EditionError, ErrorList
+from .errors import INTERNAL, INTERRUPTED, OK, USAGE, EditionError, ErrorList, environment_fault, failed_in
 
 
-def _fail(errors: list[EditionError]) -> None:
+def report(errors: list[EditionError]) -> None:
+    """Each error on its line, then how many there were."""
     for err in errors:
         click.echo(f"error: {err}", err=True)
-    sys.exit(1)
+    if len(errors) > 1:
+        click.echo(f"{len(errors)} errors", err=True)
 
 
 class _Group(click.Group):
-    """Turns edition errors into one-line messages and exit status 1, never a traceback."""
+    """Turns every failure into one-line messages and its exit code, never a traceback."""
+
+    def main(self, args=None, prog_name=None, **extra):  # noqa: D102
+        try:
+            rv = super().main(args, prog_name or "makebook", standalone_mode=False, **extra)
+        except click.UsageError as err:
+            command = err.ctx.command_path if err.ctx else "makebook"
+            click.echo(f"error: {err.format_message()} (see `{command} --help`)", err=True)
+            sys.exit(USAGE)
+        except click.ClickException as err:
+            err.show()
+            sys.exit(err.exit_code)
+        except click.exceptions.Abort:
+            click.echo("interrupted", err=True)
+            sys.exit(INTERRUPTED)
+        sys.exit(rv if isinstance(rv, int) else OK)
 
     def invoke(self, ctx):  # noqa: D102
         try:
             return super().invoke(ctx)
         except EditionError as err:
-            _fail([err])
+            report([err])
+            sys.exit(err.exit_code)
         except ErrorList as errs:
-            _fail(errs.errors)
-        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, SystemExit):
+            report(errs.errors)
+            sys.exit(errs.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing half-written was kept", err=True)
+            sys.exit(INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except OSError as exc:
+            err = environment_fault(exc)
+            report([err])
+            sys.exit(err.exit_code)
         except Exception as exc:  # a defect of makebook, not of the edition: say so in one line
             if os.environ.get("MAKEBOOK_DEBUG"):
                 raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc} (a bug in makebook, not in your files; "
-                       "run again with MAKEBOOK_DEBUG=1 for the traceback, and report it)", err=True)
-            sys.exit(2)
+            where = failed_in()
+            click.echo(f"internal error{f' while processing {where}' if where else ''}: {type(exc).__name__}: {exc} "
+                       "(a bug in makebook, not in your files; run again with MAKEBOOK_DEBUG=1 for the traceback, "
+                       "and report it)", err=True)
+            sys.exit(INTERNAL)
 
 
 @click.group(cls=_Group)
+@click.version_option(__version__, prog_name="makebook", message="%(prog)s %(version)s")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               help="Project folder holding edition/, notes/ and styles/.")
 @click.pass_context

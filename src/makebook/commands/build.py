@@ -19,8 +19,11 @@ def build(root: Path, fmt: str, out: Path | None, quiet: bool) -> None:
     start = time.perf_counter()
     formats = {"epub", "pdf", "web"} if fmt == "all" else {fmt}
     result = run(root, out or root / "dist", formats, quiet)
+    if result.up_to_date:
+        click.echo(f"up to date: {', '.join(str(p) for p in result.written.values())} (nothing to build)")
+        return
     for path in result.written.values():
-        click.echo(f"{'up to date' if result.up_to_date else 'wrote'} {path} ({_size(path) // 1024} KB)")
+        click.echo(f"wrote {path} ({_size(path) // 1024} KB)")
     if not result.page_list:
         click.echo("note: the EPUB has no page list yet: build the PDF once (makebook build) to get its page breaks")
     click.echo(f"built in {time.perf_counter() - start:.1f} s")

@@ -8,8 +8,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..errors import EditionError, ErrorList
+from ..errors import EditionError, ErrorList, doing, unreadable_name
 from ..model import Acronym, Edition, Entry, Form, IndexRule, Metadata, Note, Text
+from .links import check_ids
 from .schema import validate
 from .xmlio import TEI_NS, XML_NS, parse
 
@@ -22,15 +23,20 @@ SUBJECTS = "http://id.loc.gov/authorities/subjects"
 class _Collector:
     def __init__(self):
         self.errors: list[EditionError] = []
+        self.failed: list[Path] = []
 
     def parse(self, path: Path, schema: str):
-        try:
-            tree = parse(path)
-        except EditionError as err:
-            self.errors.append(err)
-            return None
-        found = validate(tree, schema, path)
+        with doing(str(path)):
+            try:
+                tree = parse(path)
+            except EditionError as err:
+                self.errors.append(err)
+                self.failed.append(path)
+                return None
+            found = validate(tree, schema, path)
         self.errors.extend(found)
+        if found:
+            self.failed.append(path)
         return None if found else tree
 
 
@@ -42,13 +48,15 @@ def load(root: Path, skeletons_ok: bool = False) -> Edition:
     meta = c.parse(meta_path, "edition")
     if meta is None:
         raise ErrorList(c.errors)
-    ptrs = list(meta.getroot().iterfind(".//tei:body/tei:ptr", NS))
+    ptrs = _reading_order(c, meta, meta_path)
     texts = [t for ptr in ptrs if (t := _load_text(c, root / "edition" / ptr.get("target"), ptr.sourceline, meta_path))]
     # Notes of a text that failed to load are not "for an unknown text": that error is enough.
     known_texts = {Path(ptr.get("target")).stem for ptr in ptrs}
     notes: list[Note] = []
     notes_dir = root / "notes"
     for path in sorted(notes_dir.glob("*.xml")):
+        if not _utf8_name(c, path):
+            continue
         if path.name not in RESERVED_NOTES:
             notes.extend(_load_notes(c, path, known_texts, skeletons_ok))
     notes = [n for n in notes if n.text_id in {t.id for t in texts}]
@@ -56,7 +64,7 @@ def load(root: Path, skeletons_ok: bool = False) -> Edition:
     persons = _load_entries(c, notes_dir / "persons.xml", "persons", known_texts) if (notes_dir / "persons.xml").exists() else []
     acronyms = _load_acronyms(c, notes_dir / "acronyms.xml") if (notes_dir / "acronyms.xml").exists() else []
     edition = Edition(root, meta.getroot(), _metadata(meta.getroot()), texts, notes, glossary, persons, acronyms)
-    _check_ids(c, edition)
+    check_ids(edition, c.errors, check_refs=not c.failed)
     if c.errors:
         raise ErrorList(c.errors)
     return edition
@@ -94,6 +102,30 @@ def _metadata(tei) -> Metadata:
     )
 
 
+def _reading_order(c: _Collector, meta, meta_path: Path) -> list:
+    """The ptrs of edition.xml, each text once: a text listed twice is an error."""
+    first: dict[str, int] = {}
+    ptrs = []
+    for ptr in meta.getroot().iterfind(".//tei:body/tei:ptr", NS):
+        target = ptr.get("target")
+        if target in first:
+            c.errors.append(EditionError(meta_path, ptr.sourceline, f"text {target} is listed twice (first at line {first[target]})",
+                                         "remove one of the two ptrs"))
+            continue
+        first[target] = ptr.sourceline
+        ptrs.append(ptr)
+    return ptrs
+
+
+def _utf8_name(c: _Collector, path: Path) -> bool:
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        c.errors.append(unreadable_name(path))
+        return False
+    return True
+
+
 def _load_text(c: _Collector, path: Path, line: int, meta_path: Path) -> Text | None:
     if not path.exists():
         c.errors.append(EditionError(meta_path, line, f"text {path.name} not found in edition/",
@@ -108,7 +140,10 @@ def _load_text(c: _Collector, path: Path, line: int, meta_path: Path) -> Text | 
                                      f'write xml:id="{path.stem}"'))
     wit = tei.find(".//tei:sourceDesc/tei:witness", NS)
     witness = path.parent / wit.get("file")
-    if not witness.is_file():
+    if not witness.resolve().is_relative_to((path.parent / "witnesses").resolve()):
+        c.errors.append(EditionError(path, wit.sourceline, f"witness {wit.get('file')} is outside edition/witnesses/",
+                                     'copy the capture there and write file="witnesses/NAME.txt"'))
+    elif not witness.is_file():
         c.errors.append(EditionError(path, wit.sourceline, f"witness {wit.get('file')} not found",
                                      "the witness files live in edition/witnesses/"))
     elif hashlib.sha256(witness.read_bytes()).hexdigest() != wit.get("sha256"):
@@ -148,17 +183,18 @@ def _load_entries(c: _Collector, path: Path, kind: str, known_texts: set[str]) -
             continue
         forms = []
         for f in el.iterfind("form"):
-            if not (f.text or "").strip():
-                c.errors.append(EditionError(path, f.sourceline, f"empty form in “{el.get(XML_ID)}”",
-                                             "write the word as the texts spell it, or remove the form"))
+            if not any(ch.isalnum() for ch in f.text or ""):
+                c.errors.append(EditionError(path, f.sourceline, f"form “{(f.text or '').strip()}” of “{el.get(XML_ID)}” "
+                                             "has no letter or digit", "write the word as the texts spell it, or remove the form"))
                 continue
             forms.append(Form(f.text.strip(), kind == "persons" or f.get("case") == "sensitive", f.sourceline))
-        if kind == "glossary":
-            label = el.findtext("headword").strip()
-            sort = label.lower()
-        else:
-            label = el.findtext("name").strip()
-            sort = el.findtext("sort").strip().lower()
+        label_tag = "headword" if kind == "glossary" else "name"
+        label = el.findtext(label_tag).strip()
+        sort = label.lower() if kind == "glossary" else el.findtext("sort").strip().lower()
+        if not label or not sort:
+            empty = el.find(label_tag if not label else "sort")
+            c.errors.append(EditionError(path, empty.sourceline, f"empty <{empty.tag}> in “{el.get(XML_ID)}”",
+                                         "write the word the glossary or index lists it under"))
         see = [s.get("target")[1:] for s in el.iterfind("see")]
         rules = []
         for r in (r for r in el if r.tag in ("exclude", "include")):
@@ -188,19 +224,3 @@ def _load_acronyms(c: _Collector, path: Path) -> list[Acronym]:
         found.setdefault(acronym.abbr, acronym)
     return list(found.values())
 
-
-def _check_ids(c: _Collector, ed: Edition) -> None:
-    seen: dict[str, tuple[Path, int]] = {}
-    for item in [*ed.notes, *ed.entries]:
-        if item.id in seen:
-            path, line = seen[item.id]
-            c.errors.append(EditionError(item.path, item.line, f"duplicate id “{item.id}” (first used at {path.name}:{line})",
-                                         "give each note and entry its own id"))
-        seen.setdefault(item.id, (item.path, item.line))
-    text_ids = {el.get(XML_ID) for t in ed.texts for el in t.tree.iter() if el.get(XML_ID)}
-    for item in [*ed.notes, *ed.entries]:
-        for ref in item.element.iter("ref", "see") if isinstance(item, Entry) else item.body.iter("ref"):
-            target = ref.get("target", "")
-            if target.startswith("#") and target[1:] not in seen and target[1:] not in text_ids:
-                c.errors.append(EditionError(item.path, ref.sourceline, f"reference to unknown id “{target}”",
-                                             "check the id of the note, glossary entry (gl-…) or person (pers-…)"))

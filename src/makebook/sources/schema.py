@@ -8,8 +8,8 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import EditionError
+from .xmlio import SCHEMA_DIR
 
-SCHEMA_DIR = Path(__file__).resolve().parents[3] / "schema"
 
 
 @cache
