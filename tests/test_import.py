@@ -24,9 +24,10 @@ def test_draft_of_each_witness_collates_without_difference(tmp_path, witness):
 
 
 def test_import_never_overwrites_a_corrected_text(tmp_path):
-    (tmp_path / "edition").mkdir()
+    (tmp_path / "edition" / "witnesses").mkdir(parents=True)
+    witness = shutil.copy(ROOT / "edition" / "witnesses" / "doyle-2009.txt", tmp_path / "edition" / "witnesses")
     target = tmp_path / "edition" / "doyle-2009.xml"
     target.write_text("hand-corrected")
-    result = run_cli("import", str(ROOT / "edition" / "witnesses" / "doyle-2009.txt"), "--id", "doyle-2009", root=tmp_path)
+    result = run_cli("import", str(witness), "--id", "doyle-2009", root=tmp_path)
     assert result.returncode == 1 and "--force" in result.stderr
     assert target.read_text() == "hand-corrected"

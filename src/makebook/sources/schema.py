@@ -103,7 +103,7 @@ def validate(tree: etree._ElementTree, name: str, path: Path) -> list[EditionErr
     faulty = [el for _, _, el in explained if el is not None]
     errors = []
     for entry, messages, el in explained:
-        if el is None and faulty and entry.message.startswith(_CASCADE):
+        if el is None and faulty and any(c in entry.message for c in _CASCADE):
             culprits = [c for c in tree.iter() if isinstance(c.tag, str) and c.sourceline == entry.line]
             containers = {a for c in culprits for a in (c, c.getparent()) if a is not None}
             if any(a in containers for f in faulty for a in f.iterancestors()):
