@@ -70,11 +70,16 @@ class State:
 
     def __init__(self, root: Path):
         self.path = root / ".makebook-cache" / "state.json"
+        self.warning: str | None = None
+        # The cache folder is makebook's own: temporary files of killed builds go.
+        for folder in (self.path.parent, self.path.parent / "fonts"):
+            for leftover in folder.glob(".*.tmp") if folder.is_dir() else ():
+                leftover.unlink(missing_ok=True)
         try:
-            self.data = json.loads(self.path.read_text())
+            self.data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.data = {}
-        if not isinstance(self.data, dict):  # a damaged cache is ignored, and rewritten by the build
+        if not _well_formed(self.data):  # a damaged cache is ignored, and rewritten by the build
             self.data = {}
 
     def marks(self, key: str) -> list[tuple[str, str]] | None:
@@ -88,4 +93,16 @@ class State:
         previous = self.data.get("outputs", {}) if self.data.get("key") == key else {}
         data = {"key": key, "marks": marks if marks is not None else self.marks(key),
                 "outputs": {**previous, **{fmt: file_hash(p) for fmt, p in outputs.items()}}}
-        write_atomic(self.path, json.dumps(data, indent=1).encode())
+        try:
+            write_atomic(self.path, json.dumps(data, indent=1).encode())
+        except OSError as exc:  # the books are written; only the next build's shortcut is lost
+            self.warning = f"{environment_fault(exc, self.path)}; the books are written, the next build will not be a no-op"
+
+
+def _well_formed(data) -> bool:
+    """The shape state.json has when makebook wrote it."""
+    marks = data.get("marks") if isinstance(data, dict) else None
+    return (isinstance(data, dict) and isinstance(data.get("key"), str) and isinstance(data.get("outputs", {}), dict)
+            and (marks is None or isinstance(marks, list) and all(
+                isinstance(m, list) and len(m) in (2, 3) and all(isinstance(x, str) for x in m[:2])
+                and all(isinstance(x, bool) for x in m[2:]) for m in marks)))

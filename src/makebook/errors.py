@@ -116,8 +116,9 @@ def failed_in() -> str | None:
 
 
 def short(path: Path | str) -> str:
-    p = Path(path)
+    """A path as the editor would type it: relative to the current folder if inside it.
+    (Not resolved: a symbolic-link loop must still be named.)"""
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(os.path.realpath(os.getcwd())))
     except (ValueError, OSError):
-        return str(p)
+        return str(path)

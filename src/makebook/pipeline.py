@@ -48,12 +48,14 @@ class Outputs:
     written: dict[str, Path] = field(default_factory=dict)
     up_to_date: bool = False
     page_list: bool = True
+    warning: str | None = None
 
 
 def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outputs:
     slug = book_slug(root)
     targets = {fmt: out / ("web" if fmt == "web" else f"{slug}.{fmt}") for fmt in sorted(formats)}
     check_out(out)
+    check_environment()
     recover(out, [t.name for t in targets.values()])
     key = input_key(root, styles_of(root))
     state = State(root)
@@ -104,7 +106,16 @@ def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outp
         publish({targets[fmt]: data for fmt, data in books.items()})
         result.written.update({fmt: targets[fmt] for fmt in books})
     state.save(key, [[m.label, m.element_id, m.at_end] for m in marks] if doc is not None else None, result.written)
+    result.warning = state.warning
     return result
+
+
+def check_environment() -> None:
+    """Refuse environment variables that would make the books wrong."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and not epoch.isdigit():
+        raise EnvironmentFault(None, None, f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds",
+                               "unset it, or set it to a Unix time such as $(git log -1 --format=%ct)")
 
 
 def check_out(out: Path) -> None:

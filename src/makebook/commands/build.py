@@ -26,6 +26,8 @@ def build(root: Path, fmt: str, out: Path | None, quiet: bool) -> None:
         click.echo(f"wrote {path} ({_size(path) // 1024} KB)")
     if not result.page_list:
         click.echo("note: the EPUB has no page list yet: build the PDF once (makebook build) to get its page breaks")
+    if result.warning:
+        click.echo(f"warning: {result.warning}", err=True)
     click.echo(f"built in {time.perf_counter() - start:.1f} s")
 
 

@@ -1,6 +1,7 @@
 """`makebook import`: a draft edition/ID.xml from a raw witness, for correction by hand."""
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,8 +27,8 @@ def import_text(root: Path, witness: Path, text_id: str, force: bool) -> None:
     if not SAFE_ID.fullmatch(text_id):
         raise UsageError(None, None, f"--id “{text_id}” is not a safe text id",
                          "use lower-case letters, digits and hyphens, beginning with a letter, e.g. smith-1848")
-    witnesses = (root / "edition" / "witnesses").resolve()
-    if not witness.resolve().is_relative_to(witnesses):
+    witnesses = Path(os.path.realpath(root / "edition" / "witnesses"))
+    if not Path(os.path.realpath(witness)).is_relative_to(witnesses):
         raise UsageError(witness, None, "the witness is not in the project's edition/witnesses/",
                          f"copy the capture, unchanged, to {witnesses}/ and import that copy")
     target = root / "edition" / f"{text_id}.xml"
@@ -38,7 +39,7 @@ def import_text(root: Path, witness: Path, text_id: str, force: bool) -> None:
     problems = validate(parse_bytes(data, target), "tei-edition", target)
     if problems:  # the importer's own fault: never write a draft that fails the schema
         raise RuntimeError(f"the draft of {witness.name} does not validate: {problems[0]}")
-    write_atomic(target, data)
+    write_atomic(target, data, keep_mode=True)
     for line, guess in made.guesses:
         click.echo(f"{target}:{line}: guess: {guess}")
     click.echo(f"wrote {target}: a draft with {len(made.guesses)} guesses to confirm; "

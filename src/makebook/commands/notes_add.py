@@ -116,7 +116,7 @@ def add_note(root: Path, text_id: str, anchor: str, note_type: str, prefix: str 
                    f'{_skeleton(attrs, chr(10), "  ")}\n</notes>\n')
         line, before = 4, []
     _check(path, content.encode("utf-8"), before, index)
-    write_atomic(path, content.encode("utf-8"))
+    write_atomic(path, content.encode("utf-8"), keep_mode=True)
     return path, note_id, line
 
 

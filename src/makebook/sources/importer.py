@@ -84,6 +84,9 @@ def _kinds(blocks: list[str], boilerplate: list[re.Pattern]) -> list[str]:
             kinds.append("navigation")
         else:
             kinds.append("heading" if _is_heading(block) else "p")
+    for i in range(len(kinds) - 1):
+        if kinds[i] == "heading" and blocks[i + 1][:1].islower():
+            kinds[i] = "p"  # a short line continued in lower case: a paragraph the capture broke
     begun = False
     i = 0
     while i < len(kinds):

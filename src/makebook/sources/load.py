@@ -6,6 +6,7 @@ All problems found are collected and raised together, each with file:line, so th
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from ..errors import EditionError, ErrorList, doing, unreadable_name
@@ -140,7 +141,7 @@ def _load_text(c: _Collector, path: Path, line: int, meta_path: Path) -> Text | 
                                      f'write xml:id="{path.stem}"'))
     wit = tei.find(".//tei:sourceDesc/tei:witness", NS)
     witness = path.parent / wit.get("file")
-    if not witness.resolve().is_relative_to((path.parent / "witnesses").resolve()):
+    if not Path(os.path.realpath(witness)).is_relative_to(os.path.realpath(path.parent / "witnesses")):
         c.errors.append(EditionError(path, wit.sourceline, f"witness {wit.get('file')} is outside edition/witnesses/",
                                      'copy the capture there and write file="witnesses/NAME.txt"'))
     elif not witness.is_file():

@@ -118,25 +118,28 @@ def xml_model(path: Path, schema: str) -> str:
     return f'<?xml-model href="{href}" type="application/xml" schematypens="{RELAXNG_NS}"?>'
 
 
-def file_mode(path: Path) -> int:
-    """The mode a written file gets: the old file's, or what the umask allows a new one."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+def file_mode(path: Path, keep: bool) -> int:
+    """The mode a written file gets: with `keep`, the old file's (an editor's file keeps
+    its permissions); otherwise, and for a new file, what the umask allows."""
+    if keep:
+        try:
+            return stat.S_IMODE(path.stat().st_mode)
+        except OSError:
+            pass
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
-def temp_beside(path: Path, data: bytes) -> Path:
-    """Write `data` whole (synced to disk, with the target's mode) to a temporary file
-    beside `path`, and return it. Its name is `.NAME.*.tmp`, which the next build removes
-    if it is left behind."""
+def temp_beside(path: Path, data: bytes, keep_mode: bool = False) -> Path:
+    """Write `data` whole (synced to disk, with its mode) to a temporary file beside
+    `path`, and return it. Its name is `.NAME.*.tmp`, which the next build removes if it
+    is left behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), file_mode(path))
+            os.fchmod(fh.fileno(), file_mode(path, keep_mode))
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -162,9 +165,9 @@ def write_tree(path: Path, write) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, keep_mode: bool = False) -> None:
     """Write a file so that readers see either the old or the complete new content."""
-    tmp = temp_beside(path, data)
+    tmp = temp_beside(path, data, keep_mode)
     try:
         os.replace(tmp, path)
     except BaseException:
