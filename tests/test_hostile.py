@@ -188,12 +188,12 @@ def pending_commit(project: Path) -> None:
     from makebook.cache import input_key
     dist = project / "dist"
     dist.mkdir(exist_ok=True)
-    (dist / "implosion-of-the-ussr.pdf").write_bytes(b"old pdf")
-    (dist / "implosion-of-the-ussr.epub").write_bytes(b"new epub")  # already renamed
-    (dist / ".implosion-of-the-ussr.pdf.x1.tmp").write_bytes(b"new pdf")
+    (dist / "sample-edition.pdf").write_bytes(b"old pdf")
+    (dist / "sample-edition.epub").write_bytes(b"new epub")  # already renamed
+    (dist / ".sample-edition.pdf.x1.tmp").write_bytes(b"new pdf")
     (dist / ".makebook-commit.json").write_text(
-        '{"implosion-of-the-ussr.pdf": ".implosion-of-the-ussr.pdf.x1.tmp", "../../escape": "x"}')
-    (dist / ".implosion-of-the-ussr.epub.zz.tmp").write_bytes(b"a temp of a build that never committed")
+        '{"sample-edition.pdf": ".sample-edition.pdf.x1.tmp", "../../escape": "x"}')
+    (dist / ".sample-edition.epub.zz.tmp").write_bytes(b"a temp of a build that never committed")
     state = project / ".makebook-cache" / "state.json"
     outputs = {fmt: hashlib.sha256(f"new {fmt}".encode()).hexdigest() for fmt in ("epub", "pdf")}
     state.write_text(json.dumps({"key": input_key(project, STYLES), "marks": [], "outputs": outputs}))
@@ -239,7 +239,7 @@ def epub_holds(*texts: str) -> Callable:
     """The built EPUB carries every one of these texts."""
     def then(project: Path, dist: Path, proc, before) -> None:
         import zipfile
-        with zipfile.ZipFile(dist / "implosion-of-the-ussr.epub") as z:
+        with zipfile.ZipFile(dist / "sample-edition.epub") as z:
             body = " ".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xhtml"))
         for text in texts:
             assert text in body, f"{text!r} missing from the EPUB"
@@ -264,8 +264,8 @@ def draft_valid(text_id: str, *says: str) -> Callable:
 
 def outputs_consistent(project: Path, dist: Path, proc, before) -> None:
     dist = project / "dist"
-    assert (dist / "implosion-of-the-ussr.pdf").read_bytes() == b"new pdf", "the interrupted commit was not finished"
-    assert sorted(p.name for p in dist.iterdir()) == ["implosion-of-the-ussr.epub", "implosion-of-the-ussr.pdf"]
+    assert (dist / "sample-edition.pdf").read_bytes() == b"new pdf", "the interrupted commit was not finished"
+    assert sorted(p.name for p in dist.iterdir()) == ["sample-edition.epub", "sample-edition.pdf"]
     assert not (project / "escape").exists()
     assert "up to date" in proc.stdout, proc.stdout
 
@@ -276,7 +276,7 @@ def rebuilt(project: Path, dist: Path, proc, before) -> None:
 
 def files_mode(mode: int) -> Callable:
     def then(project: Path, dist: Path, proc, before) -> None:
-        book = dist / "implosion-of-the-ussr.epub"
+        book = dist / "sample-edition.epub"
         assert book.stat().st_mode & 0o777 == mode, oct(book.stat().st_mode)
         state = project / ".makebook-cache" / "state.json"
         assert state.stat().st_mode & 0o777 == mode
@@ -515,7 +515,7 @@ NEW_CASES = [
     Case("glossary-empty-headword", "entries", replace("notes/glossary.xml", "<headword>glasnost</headword>", "<headword> </headword>"),
          "notes/glossary.xml", "<headword> </headword>", ("headword",)),
     Case("glossary-headword-missing", "entries", replace("notes/glossary.xml", "<headword>glasnost</headword>", ""),
-         "notes/glossary.xml", ('<orig xml:lang="ru">гласность', 0), ("orig", "allowed")),
+         "notes/glossary.xml", ANY, ("<headword>", "<orig>")),
     Case("glossary-dash-form", "entries", replace("notes/glossary.xml", "<form>glasnost</form>", "<form>glasnost</form><form>–</form>"),
          "notes/glossary.xml", "<form>–</form>", ("no letter or digit",)),
     Case("glossary-punctuation-form", "entries", replace("notes/glossary.xml", "<form>glasnost</form>", "<form>glasnost</form><form>“ ”</form>"),

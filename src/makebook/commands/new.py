@@ -1,6 +1,7 @@
 """`makebook new DIR`: a new edition that builds at once, from the skeleton makebook
 carries (an edition.xml to fill in, a sample text with its witness, a note, a glossary
-entry and a person) and a copy of the styles for its designer to change."""
+entry and a person), a copy of the styles for its designer to change, and of the schemas
+its files name for an XML editor."""
 from __future__ import annotations
 
 import re
@@ -13,6 +14,7 @@ import click
 
 from .. import STYLES
 from ..errors import EditionError
+from ..sources.xmlio import SCHEMA_DIR
 
 SKELETON = Path(__file__).resolve().parents[1] / "skeleton"
 
@@ -25,6 +27,7 @@ def new_edition(target: Path) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", target.resolve().name.lower()).strip("-") or "edition"
     shutil.copytree(SKELETON, target, dirs_exist_ok=True)
     shutil.copytree(STYLES, target / "styles")
+    shutil.copytree(SCHEMA_DIR, target / "schema")  # for the xml-model lines an XML editor follows
     header = target / "edition" / "edition.xml"
     header.write_text(header.read_text(encoding="utf-8").format(
         uuid=uuid.uuid4(), slug=slug, date=date.today().isoformat()), encoding="utf-8")

@@ -14,7 +14,7 @@ from ..model import Edition
 from .xmlio import XML_NS
 
 XML_ID = f"{{{XML_NS}}}id"
-# Ids the renderer makes: after a text's id (doyle-2009-p3, -s2, -app4, -g7, -x2, -b1,
+# Ids the renderer makes: after a text's id (smith-1848-p3, -s2, -app4, -g7, -x2, -b1,
 # -apparatus, -notes), with a prefix (ref-…, page-…, text-…), and the book's own sections.
 GENERATED_AFTER_TEXT = re.compile(r"-(?:(?:p|s|app|g|x|b)\d+|apparatus|notes)$")
 GENERATED_PREFIX = re.compile(r"^(?:ref|page|text)-")
