@@ -185,7 +185,7 @@ def pending_commit(project: Path) -> None:
     import json
 
     from makebook import STYLES
-    from makebook.cache import input_key
+    from makebook.cache import file_hash, input_key
     dist = project / "dist"
     dist.mkdir(exist_ok=True)
     (dist / "sample-edition.pdf").write_bytes(b"old pdf")
@@ -194,8 +194,11 @@ def pending_commit(project: Path) -> None:
     (dist / ".makebook-commit.json").write_text(
         '{"sample-edition.pdf": ".sample-edition.pdf.x1.tmp", "../../escape": "x"}')
     (dist / ".sample-edition.epub.zz.tmp").write_bytes(b"a temp of a build that never committed")
+    (dist / "web").mkdir()
+    (dist / "web" / "index.html").write_text("a site of the same build")
     state = project / ".makebook-cache" / "state.json"
     outputs = {fmt: hashlib.sha256(f"new {fmt}".encode()).hexdigest() for fmt in ("epub", "pdf")}
+    outputs["web"] = file_hash(dist / "web")
     state.write_text(json.dumps({"key": input_key(project, STYLES), "marks": [], "outputs": outputs}))
 
 
@@ -265,7 +268,7 @@ def draft_valid(text_id: str, *says: str) -> Callable:
 def outputs_consistent(project: Path, dist: Path, proc, before) -> None:
     dist = project / "dist"
     assert (dist / "sample-edition.pdf").read_bytes() == b"new pdf", "the interrupted commit was not finished"
-    assert sorted(p.name for p in dist.iterdir()) == ["sample-edition.epub", "sample-edition.pdf"]
+    assert sorted(p.name for p in dist.iterdir()) == ["sample-edition.epub", "sample-edition.pdf", "web"]
     assert not (project / "escape").exists()
     assert "up to date" in proc.stdout, proc.stdout
 
