@@ -17,14 +17,13 @@ def pdf(built):  # noqa: F811
 def test_page_labels_are_the_printed_folios(pdf):
     labels = pdf.page_labels
     assert labels[0] == "i" and "1" in labels
+    contents = pdf.get_destination_page_number(pdf.named_destinations["contents"])
     checked = 0
-    for page, label in zip(pdf.pages, labels):
+    for page, label in list(zip(pdf.pages, labels))[contents:]:  # the prelims before it print no folio
         lines = [line.split() for line in page.extract_text().splitlines() if line.strip()]
         if not lines:
             continue  # a blank page has no folio
         ends = {lines[0][0], lines[0][-1], lines[-1][0], lines[-1][-1]}  # head or foot, either side
-        if lines[0][0] == "Contents" or page is pdf.pages[0] or "Edited by" in page.extract_text():
-            continue
         assert label in ends, (label, lines[0], lines[-1])
         checked += 1
     assert checked > len(labels) * 0.8

@@ -71,7 +71,36 @@ def title_page(merged: Merged) -> Page:
     sec.append(E("p", {"class": "book-subtitle"}, text=subtitle(merged)))
     sec.append(E("p", {"class": "book-authors"}, text=" · ".join(authors(merged))))
     sec.append(E("p", {"class": "book-editors"}, text="Edited by " + edition_field(merged, "//tei:titleStmt/tei:editor")))
+    sec.append(E("p", {"class": "imprint"}, text=edition_field(merged, "//tei:publicationStmt/tei:publisher")))
     return Page("titlepage", "Title page", "titlepage", sec, matter="front")
+
+
+def half_title(merged: Merged) -> Page:
+    """The book's first page in print: its title alone."""
+    sec = E("section", {"id": "halftitle", "class": "halftitle", "aria-label": "Half-title"})
+    sec.append(E("p", {"class": "book-title"}, text=title(merged)))
+    return Page("halftitle", "Half-title", None, sec, matter="front")
+
+
+def copyright_page(merged: Merged) -> Page:
+    """The title's verso in print: rights, edition and date, identifier, and how to cite the book."""
+    field = lambda xpath: edition_field(merged, xpath)  # noqa: E731
+    edition = f"{field('//tei:editionStmt/tei:edition')}, version {field('//tei:editionStmt/tei:edition/@n')}"
+    date = source_date(merged)
+    editors = field("//tei:titleStmt/tei:editor")
+    sec = E("section", {"id": "copyright", "class": "copyright", "aria-label": "Copyright and edition",
+                        **epub_type("copyright-page")})
+    for text in (
+        f"{title(merged)}: {subtitle(merged)}",
+        f"{edition}, {date.strftime('%-d %B %Y')}. Published by {field('//tei:publicationStmt/tei:publisher')}.",
+        field("//tei:availability"),
+        f"Identifier: {field('//tei:publicationStmt/tei:idno[1]')}",
+        f"How to cite: {editors[0].upper() + editors[1:]}, eds., {title(merged)}: {subtitle(merged)}. "
+        f"{edition}. {field('//tei:publicationStmt/tei:publisher')}, {date.year}. Cite the texts by paragraph (¶) "
+        "and page; the EPUB and the web edition mark this book's pages.",
+    ):
+        sec.append(E("p", text=text))
+    return Page("copyright", "Copyright", None, sec, matter="front")
 
 
 # What the colophon says of the book it stands in, and of the other one.
@@ -111,7 +140,8 @@ def colophon(merged: Merged, book: str) -> Page:
 
 def pages(merged: Merged, target: Target) -> list[Page]:
     """Every page of the book, in reading order."""
-    out = [title_page(merged)]
+    out = [half_title(merged), title_page(merged), copyright_page(merged)] if target.name == "pdf" \
+        else [title_page(merged)]
     for sec in front_divs(merged, target, "front"):
         out.append(Page(sec.get("id"), sec.find("h1").get("data-title"),
                         "preface" if "principles" in sec.get("class") else "introduction", sec, matter="front"))

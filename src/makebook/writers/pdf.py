@@ -36,6 +36,9 @@ def _html(elements) -> Markup:
     return Markup("\n".join(etree.tostring(e, encoding="unicode", method="html") for e in elements))
 
 
+PRELIMS = ("halftitle", "titlepage", "copyright")  # before the contents, which come before the rest
+
+
 def _part(page: Page) -> Markup:
     """A text with its notes and apparatus, or a part of the matter: one page group in print."""
     return Markup('<div class="part">') + _html([page.section, *page.after]) + Markup("</div>")
@@ -57,12 +60,13 @@ def book_html(merged: Merged, page_of: dict[str, str] | None = None, book_pages:
     book_pages = book_pages or print_pages(merged, page_of)
     chosen = [p for p in book_pages if p.matter in parts]
     toc = [{"id": p.section.get("id"), "label": p.title, "front": p.matter == "front",
-            "author": p.author, "children": p.children} for p in book_pages if p.name != "titlepage"]
+            "author": p.author, "children": p.children} for p in book_pages if p.name not in PRELIMS]
     return templates(merged.edition.styles).get_template("book.html.j2").render(
         title=title(merged), subtitle=subtitle(merged), authors=authors(merged), version=__version__,
         date=source_date(merged).strftime("%Y-%m-%dT%H:%M:%SZ"), lang=meta.language,
         description=meta.description, keywords=", ".join(meta.keywords),
-        front=_html([p.section for p in chosen if p.matter == "front"]) if "front" in parts else None,
+        prelims=_html([p.section for p in chosen if p.name in PRELIMS]) if "front" in parts else None,
+        front=_html([p.section for p in chosen if p.matter == "front" and p.name not in PRELIMS]) if "front" in parts else None,
         body=Markup("\n").join(_part(p) for p in chosen if p.matter != "front") or None,
         toc=toc, toc_pages=toc_pages or {}, end_on_verso=end_on_verso)
 
