@@ -21,6 +21,7 @@ import pytest
 import rispy
 from lxml import html as lxml_html
 
+from conftest import MACHINE_FONTCONFIG
 from helpers import ROOT, run_cli
 from test_pipeline import built  # noqa: F401  (the session build)
 
@@ -128,7 +129,12 @@ def browser_page(site):
                                                    directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        # The site is built without system fonts (conftest); the browser gets the machine's
+        # fontconfig back, since Chromium cannot load even a page's own fonts without one.
+        env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
+        if MACHINE_FONTCONFIG:
+            env["FONTCONFIG_FILE"] = MACHINE_FONTCONFIG
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"], env=env)
         tab = browser.new_page(viewport={"width": 1100, "height": 900})
         tab.base = f"http://127.0.0.1:{server.server_address[1]}/"
         yield tab
@@ -139,6 +145,8 @@ def browser_page(site):
 def test_pop_ups_open_where_they_are_called(browser_page):
     tab = browser_page
     tab.goto(tab.base + "text-doyle-2009.html")
+    tab.evaluate("document.fonts.ready")
+    assert tab.evaluate("[...document.fonts].every(f => f.status === 'loaded')")  # the site's own fonts
     tab.click("a.noteref >> nth=0")
     assert tab.locator(".popup").count() == 1 and len(tab.locator(".popup").inner_text()) > 20
     tab.keyboard.press("Escape")
