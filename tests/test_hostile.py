@@ -836,3 +836,69 @@ def test_corrupt_cache_is_ignored(project: Path, tmp_path: Path) -> None:
     proc = run_cli(project, "build", "--format", "epub", "--out", str(tmp_path / "dist"), "--quiet", cwd=tmp_path)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == 0, proc.stderr
+
+
+# Faults of the machine and of makebook itself, injected where they would strike -------
+# (in-process: a full disk or a defect cannot be made with files alone)
+
+def _raise(exc: BaseException) -> Callable:
+    def fault(*args, **kwargs):
+        raise exc
+    return fault
+
+
+@dataclass
+class Fault:
+    id: str
+    where: str                    # "module:attribute" replaced by a function that raises
+    exc: BaseException
+    args: tuple[str, ...]
+    exit: int
+    says: tuple[str, ...]
+
+
+FAULTS = [
+    Fault("disk-full-while-writing-books", "makebook.publish:temp_beside",
+          OSError(28, "No space left on device", "dist/book.epub"), EPUB, 3, ("no space left", "free some space", "book.epub")),
+    Fault("permission-denied-writing-books", "makebook.publish:temp_beside",
+          PermissionError(13, "Permission denied", "dist/book.pdf"), EPUB, 3, ("permission denied", "--out", "book.pdf")),
+    Fault("read-only-file-system", "makebook.publish:temp_beside",
+          OSError(30, "Read-only file system", "dist/book.epub"), EPUB, 3, ("read-only", "--out")),
+    Fault("io-error-reading-sources", "makebook.sources.xmlio:read_bytes",
+          OSError(5, "Input/output error", "notes/sample.xml"), ("check",), 3, ("input/output error", "sample.xml")),
+    Fault("ctrl-c-during-build", "makebook.pipeline:merge", KeyboardInterrupt(), EPUB, 130, ("interrupted",)),
+    Fault("internal-defect-in-merge", "makebook.merge:place_notes", ValueError("an impossible state"), ("check",), 4,
+          ("internal error", "sample.xml", "an impossible state", "bug", "MAKEBOOK_DEBUG")),
+    Fault("internal-defect-in-writer", "makebook.writers.epub:write_epub", ZeroDivisionError("division by zero"), EPUB, 4,
+          ("internal error", "the EPUB", "bug")),
+]
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.id)
+def test_injected_fault(fault: Fault, project: Path, tmp_path: Path, monkeypatch) -> None:
+    """A fault of the machine is exit 3 naming the path and what to do, Ctrl-C is 130, a
+    defect of makebook is 4 and says so, naming what it was processing; dist/ untouched."""
+    import importlib
+
+    from click.testing import CliRunner
+
+    from makebook import errors
+    from makebook.cli import main
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for name, data in PREVIOUS.items():
+        (dist / name).write_bytes(data)
+    module, attribute = fault.where.split(":")
+    monkeypatch.setattr(importlib.import_module(module), attribute, _raise(fault.exc))
+    monkeypatch.setattr(errors, "_FAILED_IN", [])
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--root", str(project), *(a.format(dist=dist) for a in fault.args)])
+    report = f"exit {result.exit_code}\n{result.stdout}\n{result.stderr}"
+    assert result.exit_code == fault.exit, report
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, report
+    for word in fault.says:
+        assert word in lines[0], f"{word!r} not in {lines[0]!r}"
+    if fault.exit != 4:
+        assert "bug" not in result.stderr
+    assert _snapshot(dist) == PREVIOUS

@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 
-from ..errors import EditionError, ErrorList
+from ..errors import EditionError, ErrorList, doing
 from ..model import Edition, Note
 from ..textview import T
 from .acronyms import Acronyms, disagreements
@@ -34,12 +34,13 @@ def merge(ed: Edition) -> Merged:
     titled_forms: set[int] = set()  # forms found only inside titles of works, which do not count
     forms = Forms.of(ed.entries)
     for mt in merged.texts:
-        number_paragraphs(mt)
-        place_notes(mt, notes_by_text[mt.id], errors)
-        mark_entries(mt, forms, merged, matched_forms, titled_forms, errors)
-        merged.acronyms.mark([*blocks(mt.body), *mt.tei.iterfind(f".//{T}note/{T}p"),
-                       *mt.tei.iterfind(f"{T}text/{T}front//{T}p")])
-        label_interventions(mt)
+        with doing(f"{mt.text.path.name} and its notes"):  # named by an internal error, should one occur
+            number_paragraphs(mt)
+            place_notes(mt, notes_by_text[mt.id], errors)
+            mark_entries(mt, forms, merged, matched_forms, titled_forms, errors)
+            merged.acronyms.mark([*blocks(mt.body), *mt.tei.iterfind(f".//{T}note/{T}p"),
+                                  *mt.tei.iterfind(f"{T}text/{T}front//{T}p")])
+            label_interventions(mt)
     fill_counts(merged, errors)
     order = {mt.id: i for i, mt in enumerate(merged.texts)}
     for occs in merged.occurrences.values():
