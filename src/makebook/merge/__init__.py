@@ -48,7 +48,8 @@ def merge(ed: Edition) -> Merged:
     for entry in ed.entries:
         if not merged.occurrences.get(entry.id):
             errors.append(EditionError(entry.path, entry.line, f"entry “{entry.id}” occurs in no text",
-                                       "add the form the texts use, or remove the entry"))
+                                       "add the form the texts use, or remove the entry; headnotes, headings "
+                                       "and bylines are not indexed"))
         for form in entry.forms:
             if id(form) not in matched_forms and id(form) in titled_forms:
                 errors.append(EditionError(entry.path, form.line, f"form “{form.text}” of “{entry.id}” occurs only inside titles of works",
