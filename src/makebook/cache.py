@@ -106,3 +106,38 @@ def _well_formed(data) -> bool:
             and (marks is None or isinstance(marks, list) and all(
                 isinstance(m, list) and len(m) in (2, 3) and all(isinstance(x, str) for x in m[:2])
                 and all(isinstance(x, bool) for x in m[2:]) for m in marks)))
+
+
+class PartCache:
+    """The PDF's parts as last laid out: each part's PDF and pages under a hash of all that
+    shapes its layout (parts/KEY.pdf, KEY.json), and which parts the last layout was made
+    of, in order (layout.json): the page map every page reference is printed from."""
+
+    def __init__(self, root: Path):
+        self.dir = root / ".makebook-cache" / "parts"
+        self.index = root / ".makebook-cache" / "layout.json"
+
+    def get(self, key: str) -> tuple[bytes, dict] | None:
+        try:
+            return (self.dir / f"{key}.pdf").read_bytes(), json.loads((self.dir / f"{key}.json").read_text())
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, pdf: bytes, meta: dict) -> None:
+        write_atomic(self.dir / f"{key}.pdf", pdf)
+        write_atomic(self.dir / f"{key}.json", json.dumps(meta).encode())
+
+    def last_layout(self) -> list[tuple[str, bool, str]]:
+        """(name, roman folios?, key) of each part of the last layout, in reading order."""
+        try:
+            return [tuple(entry) for entry in json.loads(self.index.read_text())["parts"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return []
+
+    def save_layout(self, parts: list[tuple[str, bool, str]]) -> None:
+        """Record this layout; drop the parts used neither by it nor by the one before."""
+        keep = {key for _, _, key in parts + self.last_layout()}
+        write_atomic(self.index, json.dumps({"parts": parts}).encode())
+        for path in self.dir.glob("*.*"):
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)

@@ -8,17 +8,12 @@ from the page breaks of the last PDF layout of the same sources.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-from .cache import State, input_key
+from .cache import PartCache, State, input_key
 from .merge import merge
 from .errors import EnvironmentFault, doing
 from .model import styles_of
@@ -26,21 +21,30 @@ from .publish import publish, recover
 from .sources.load import book_slug, load
 from .sources.xmlio import write_tree
 
-_JOB = None
+class _Silent:
+    """Stands for rich's progress display when nothing is shown (rich is then not imported)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        return False
+
+    def add_task(self, description: str) -> int:
+        return 0
+
+    def update(self, task: int, description: str) -> None:
+        pass
 
 
-def _run_job():
-    return _JOB()
-
-
-def _in_child(job):
-    """Run `job` (a closure over lxml trees, which cannot be pickled) in a forked process."""
-    global _JOB
-    _JOB = job
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    future = pool.submit(_run_job)
-    pool.shutdown(wait=False)
-    return future
+def _progress(quiet: bool):
+    """Progress goes to stderr, and only to a terminal: piped output gets no stray blank line."""
+    if quiet or not sys.stderr.isatty():
+        return _Silent()
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=True)
 
 
 @dataclass
@@ -63,37 +67,27 @@ def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outp
         return Outputs(targets, up_to_date=True)
     result = Outputs()
     books: dict[str, bytes] = {}
-    # Progress goes to stderr, and only to a terminal: piped output gets no stray blank line.
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=Console(stderr=True), disable=quiet or not sys.stderr.isatty(), transient=True) as progress:
+    with _progress(quiet) as progress:
         step = progress.add_task("loading and validating sources")
         merged = merge(load(root))
         fonts_cache = root / ".makebook-cache" / "fonts"
         from .render.pagemap import PageMark
         cached = state.marks(key)
-        doc = None
+        book = None
         if "pdf" in formats:
-            progress.update(step, description="laying out the PDF (WeasyPrint)")
-            from .writers.pdf import layout
+            progress.update(step, description="laying out the PDF (WeasyPrint, in parts)")
+            from .writers.pdf_layout import lay_out
             with doing("the PDF layout"):
-                doc, marks = layout(merged)
+                book = lay_out(merged, PartCache(root))
+            books["pdf"] = book.pdf
+            marks = book.marks()
         elif cached is not None:
             marks = [PageMark(*m) for m in cached]
         else:
             marks, result.page_list = [], False
-        from .writers.epub import write_epub
-        if doc is not None:
-            from .writers.pdf import write_pdf
-            progress.update(step, description="writing the EPUB and the PDF" if "epub" in formats else "writing the PDF")
-            # The EPUB is made in a forked process while this one serialises the PDF.
-            epub_job = _in_child(lambda: write_epub(merged, marks, fonts_cache)) if "epub" in formats else None
-            with doing("the PDF"):
-                books["pdf"] = write_pdf(doc, merged)
-            if epub_job is not None:
-                with doing("the EPUB"):
-                    books["epub"] = epub_job.result()
-        elif "epub" in formats:
+        if "epub" in formats:
             progress.update(step, description="writing the EPUB")
+            from .writers.epub import write_epub
             with doing("the EPUB"):
                 books["epub"] = write_epub(merged, marks, fonts_cache)
         if "web" in formats:
@@ -105,7 +99,7 @@ def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outp
         # Both books replace the old ones together, or neither does.
         publish({targets[fmt]: data for fmt, data in books.items()})
         result.written.update({fmt: targets[fmt] for fmt in books})
-    state.save(key, [[m.label, m.element_id, m.at_end] for m in marks] if doc is not None else None, result.written)
+    state.save(key, [[m.label, m.element_id, m.at_end] for m in marks] if book is not None else None, result.written)
     result.warning = state.warning
     return result
 

@@ -8,6 +8,7 @@ from typing import Callable
 from lxml import etree
 
 from ..sources.xmlio import XML_NS
+from .pagemap import PRINTED, PageMap
 from .typography import refine
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -20,7 +21,7 @@ class Target:
 
     name: str  # "epub" or "pdf"
     link: Callable[[str], str]  # id -> href
-    page_of: dict[str, str] | None = None  # PDF, once laid out: element id -> printed page
+    page_of: PageMap | None = None  # PDF: element id -> printed page, from the last layout
 
 def E(tag: str, attrib: dict | None = None, *children, text: str | None = None) -> etree._Element:
     el = etree.Element(tag, {k: v for k, v in (attrib or {}).items() if v is not None})
@@ -44,3 +45,11 @@ def append_text(parent: etree._Element, text: str | None) -> None:
 def plain(el: etree._Element | None) -> str:
     """The text of an element, white space collapsed."""
     return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+def page_ref(link: etree._Element, anchor: str, target: Target) -> None:
+    """Print " (p. N)" at the end of `link`, N from the page map (print only)."""
+    if target.page_of is None:
+        return
+    append_text(link, "\u00a0(p.\u00a0")
+    link.append(E("span", {PRINTED: anchor}, text=target.page_of.folio(anchor)))
+    append_text(link, ")")

@@ -13,7 +13,8 @@ from ..merge.notes import to_tei
 from ..merge.numbering import letters
 from ..sources.xmlio import XML_NS
 from ..textview import T
-from .builder import E, Target, append_text, epub_type, plain
+from .builder import E, Target, append_text, epub_type, page_ref, plain
+from .pagemap import PRINTED
 from .tei import HANDLERS, State, render_children
 from .text import linkify
 
@@ -103,22 +104,21 @@ def _occurrence_links(merged: Merged, entry_id: str, target: Target) -> etree._E
             append_text(span, "; ")
         first = False
         append_text(span, f"{titles[text_id]}: ")
-        seen = set()
-        links = []
+        # One reference per page once the PDF is laid out; per paragraph in the EPUB.
+        paged = target.page_of is not None
+        groups: dict[str, list[str]] = {}
         for occ in occs:
-            # One reference per paragraph (EPUB) or per page, once the PDF is laid out.
-            key = target.page_of.get(occ.id) if target.page_of else occ.paragraph
-            if key in seen:
-                continue
-            seen.add(key)
-            if target.page_of:
-                links.append(E("a", {"href": target.link(occ.id), "class": "occ-page"}, text=key))
-            else:
-                # "0": before the first numbered paragraph (a standfirst), cited as the apparatus cites it
-                label = "before ¶\u00a01" if occ.paragraph == "0" else f"¶\u00a0{occ.paragraph}"
-                links.append(E("a", {"href": target.link(occ.id), "class": "occ"}, text=label))
+            groups.setdefault(target.page_of.folio(occ.id) if paged else occ.paragraph, []).append(occ.id)
+        links = [E("a", {"href": target.link(ids[0]), "class": "occ-page", PRINTED: " ".join(ids)}, text=key) if paged
+                 else E("a", {"href": target.link(ids[0]), "class": "occ"}, text=_paragraph_label(key))
+                 for key, ids in groups.items()]
         _join(span, links)
     return span
+
+
+def _paragraph_label(n: str) -> str:
+    """"0": before the first numbered paragraph (a standfirst), cited as the apparatus cites it."""
+    return "before ¶\u00a01" if n == "0" else f"¶\u00a0{n}"
 
 
 def _join(parent: etree._Element, items: list[etree._Element], sep: str = ", ") -> None:
@@ -169,7 +169,10 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
         if entry.see:
             see = E("p", {"class": "see"}, text="See also ")
             labels = {e.id: e.label for e in merged.edition.glossary}
-            _join(see, [_label_link(labels[ref], target.link(ref), merged.acronyms) for ref in entry.see])
+            links = [_label_link(labels[ref], target.link(ref), merged.acronyms) for ref in entry.see]
+            for ref, link in zip(entry.see, links):
+                page_ref(link, ref, target)
+            _join(see, links)
             append_text(see, ".")
             dd.append(see)
         occ = E("p", {"class": "occ-list"})

@@ -13,9 +13,10 @@ from lxml import etree
 
 from ..sources.xmlio import XML_NS
 from ..textview import T
-from .builder import XML_ID, E, Target, append_text, epub_type, plain
+from .builder import XML_ID, E, Target, append_text, epub_type, page_ref, plain
 
 QUOTES = (("“", "”"), ("‘", "’"))
+UNPAGED = ("gl-", "pers-")  # cross-references to entries found by their alphabetical place: no "(p. N)"
 
 @dataclass
 class State:
@@ -127,6 +128,8 @@ def _ref(src, out, st):
     target = src.get("target")
     if target.startswith("#"):
         _wrap("a", {"href": st.target.link(target[1:]), "class": "xref"})(src, out, st)
+        if not target[1:].startswith(UNPAGED):
+            page_ref(out[-1], target[1:], st.target)
     else:
         _wrap("a", {"href": target, "class": "url"})(src, out, st)
 

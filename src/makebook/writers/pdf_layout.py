@@ -1,0 +1,233 @@
+"""The PDF laid out part by part, on every core, until every printed page number is right.
+
+Each round renders every part's HTML with the page map known so far (the last build's,
+from the cache, then this build's) and lays out, in parallel, the parts whose HTML or
+first folio differ from their last layout. A part whose layout is in the part cache is
+not laid out again. After a round, a part is right when rendering it again with the new
+page map gives the same HTML: every folio it prints is where its anchor landed. A part
+that prints folios of parts not yet laid out in this build waits for them (texts never
+wait: their few cross-references are cheaper to lay out again than to serialise the
+texts). Rounds are bounded; page numbers that never settle are an error.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from pathlib import Path
+
+import lxml.html
+import weasyprint
+
+from ..cache import PartCache
+from ..errors import EditionError, ErrorList
+from ..merge.document import Merged
+from ..render.book import title
+from ..render.pagemap import PageMap, PageMark, wrong_folios
+from .pdf import Part, book_parts
+from .pdf_merge import merge
+from .pdf_part import LaidPart, lay_out_part
+
+MAX_ROUNDS = 5
+CODE = [Path(__file__).parent / name for name in ("pdf_part.py", "footnote_fix.py", "makeup.py", "faces.py")]
+
+
+@dataclass
+class Layout:
+    """The laid-out book: its PDF, each page's folio and anchors, and what it cost."""
+
+    pdf: bytes
+    folios: list[str]
+    pages: list[dict[str, tuple[float, float]]]
+    laid_out: int  # pages laid out by this build (parts from the cache not counted)
+
+    def marks(self) -> list[PageMark]:
+        """For each page, its folio and the first new element id on it (topmost, then leftmost),
+        or, on a page that only continues what began before, the latest begun element."""
+        marks, begun = [], {}  # anchor -> order in which the elements begin
+        for folio, anchors in zip(self.folios, self.pages):
+            fresh = sorted((k for k in anchors if k not in begun), key=lambda k: (round(anchors[k][1], 1), anchors[k][0]))
+            for k in fresh:
+                begun[k] = len(begun)
+            if fresh:
+                marks.append(PageMark(folio, fresh[0]))
+            elif anchors:  # the page only continues what began before: mark the end of the latest begun
+                marks.append(PageMark(folio, max(anchors, key=begun.__getitem__), True))
+        return marks
+
+
+def roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def heads_css(merged: Merged) -> str:
+    """The verso running head (the edition's title)."""
+    verso = title(merged).replace('"', "'")
+    return f'.matter h1 {{ string-set: verso-head "{verso}", recto-head attr(data-title); }}'
+
+
+def _starts(parts: list[Part], counts: dict[str, int]) -> dict[str, int]:
+    """Each part's first folio from the page counts of the parts before it in its series
+    (roman front matter, arabic from the first text)."""
+    out, next_folio = {}, {True: 1, False: 1}
+    for part in parts:
+        out[part.name] = next_folio[part.front]
+        next_folio[part.front] += counts.get(part.name, 0)
+    return out
+
+
+def _folios(order: list[tuple[str, bool]], laid: dict[str, LaidPart]) -> PageMap:
+    """Each anchor's folio where it begins, from the parts laid out (`order`: name and
+    roman folios? of each part, in reading order)."""
+    folios = PageMap()
+    for name, front in order:
+        if name in laid:
+            for i, page in enumerate(laid[name].pages):
+                folio = laid[name].start + i
+                for anchor in page:
+                    folios.setdefault(anchor, roman(folio) if front else str(folio))
+    return folios
+
+
+def _key(part: Part, start: int, styles: Path, css: str) -> str:
+    """A hash of all that can change the part's layout: its HTML and first folio, the styles
+    and fonts, the layout code, WeasyPrint, and the machine's font configuration (which the
+    vendored fonts should make irrelevant: a cached part must not hide it if not)."""
+    h = hashlib.sha256(f"{weasyprint.__version__}\n{start}\n{part.pad}\n{css}\n".encode())
+    fontconfig = [Path(os.environ["FONTCONFIG_FILE"])] if os.environ.get("FONTCONFIG_FILE") else []
+    for path in sorted(p for p in styles.rglob("*") if p.is_file() and p.suffix != ".j2") + CODE + fontconfig:
+        h.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
+    h.update(part.html.encode())
+    return h.hexdigest()
+
+
+def _cached(cache: PartCache, key: str) -> LaidPart | None:
+    hit = cache.get(key)
+    if hit is None:
+        return None
+    pdf, meta = hit
+    return LaidPart(pdf, meta["start"], [{k: tuple(v) for k, v in page.items()} for page in meta["pages"]])
+
+
+def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Layout:
+    """Lay the book out in parts; return the merged PDF and its pages."""
+    styles, css = merged.edition.styles, heads_css(merged)
+    root = merged.edition.root
+    sources = sorted((root / "edition").glob("*.xml")) + sorted((root / "notes").glob("*.xml"))
+    last = cache.last_layout()
+    order = [(name, front) for name, front, _ in last]
+    laid = {name: part for name, _, key in last if (part := _cached(cache, key)) is not None}  # estimates
+    keys: dict[str, str] = {}  # name -> key of the part as laid out by this build
+    laid_out = 0
+    for _ in range(MAX_ROUNDS):
+        folios = _folios(order, laid)
+        parts = book_parts(merged, folios)
+        order = [(p.name, p.front) for p in parts]
+        laid = {name: part for name, part in laid.items() if name in dict(order)}
+        starts = _starts(parts, {name: len(p.pages) for name, p in laid.items()})
+        wanted = {p.name: _key(p, starts[p.name], styles, css) for p in parts}
+        stale = [p for p in parts if keys.get(p.name) != wanted[p.name]]
+        if not stale:
+            break
+        for part in stale:
+            if (hit := _cached(cache, wanted[part.name])) is not None:
+                laid[part.name], keys[part.name] = hit, wanted[part.name]
+        stale = [p for p in stale if keys.get(p.name) != wanted[p.name]]
+        ready = _ready(stale, folios)
+        for name, result in _run(parts, ready, laid, styles, css, sources, workers).items():
+            laid[name] = result
+            laid_out += len(result.pages)
+        for part in ready:
+            keys[part.name] = _key(part, laid[part.name].start, styles, css)
+            cache.put(keys[part.name], laid[part.name].pdf, {"start": laid[part.name].start, "pages": laid[part.name].pages})
+    else:
+        now = _folios(order, laid)
+        wrong = [f"{p.name}: {a} printed {was}, is {actual}" for p in stale
+                 for a, was, actual in wrong_folios(lxml.html.document_fromstring(p.html), now)][:5]
+        raise EditionError(None, None, f"page numbers did not settle after {MAX_ROUNDS} layouts",
+                           "; ".join(wrong) or "part lengths kept changing")
+    cache.save_layout([(p.name, p.front, keys[p.name]) for p in parts])
+    pdf = merge([laid[p.name].pdf for p in parts], _labels(parts, laid))
+    folio_list = [roman(laid[p.name].start + i) if p.front else str(laid[p.name].start + i)
+                  for p in parts for i in range(len(laid[p.name].pages))]
+    return Layout(pdf, folio_list, [page for p in parts for page in laid[p.name].pages], laid_out)
+
+
+def _ready(stale: list[Part], folios: dict[str, str]) -> list[Part]:
+    """The stale parts to lay out now: a part outside the texts waits while it prints the
+    folio of an anchor not yet laid out, held by another stale part; and so does every
+    part after it in its series, whose first folio depends on it."""
+    owner = {anchor: p.name for p in stale for anchor in p.ids}
+    waiting: set[bool] = set()  # series (front?) in which a part waits
+    ready = []
+    for part in stale:
+        body_text = not part.front and part.name.startswith("text-")
+        blocked = any(a not in folios and owner.get(a, part.name) != part.name for a in part.printed)
+        if not body_text and (blocked or part.front in waiting):
+            waiting.add(part.front)
+            continue
+        ready.append(part)
+    return ready or stale
+
+
+def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles: Path, css: str,
+         sources: list[Path], workers: int | None) -> dict[str, LaidPart]:
+    """Lay the `ready` parts out, one forked process each, at most `workers` at a time
+    (one per core), in reading order; tell each its first folio as soon as the page counts
+    of the parts before it are known."""
+    ctx = multiprocessing.get_context("fork")
+    workers = workers or os.cpu_count() or 1
+    todo = list(ready)
+    running: dict = {}  # connection -> (part, process)
+    counts = {name: len(p.pages) for name, p in laid.items()}
+    pending = {p.name for p in ready}  # page count not reported yet
+    asking: list = []  # (connection, part) waiting for their first folio
+    done: dict[str, LaidPart] = {}
+    while todo or running:
+        while todo and len(running) < workers:
+            part = todo.pop(0)
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=lay_out_part, args=(styles, part.html, css, part.pad, sources, child), daemon=True)
+            proc.start()
+            child.close()
+            running[parent] = (part, proc)
+        for conn in wait(list(running)):
+            part, proc = running[conn]
+            try:
+                kind, value = conn.recv()
+            except EOFError:
+                kind, value = "error", f"the process laying out {part.name} ended (exit code {proc.exitcode})"
+            if kind == "pages":
+                counts[part.name] = value
+                pending.discard(part.name)
+                asking.append((conn, part))
+            elif kind == "done":
+                done[part.name] = value
+                del running[conn]
+                proc.join()
+            else:
+                for _, p in running.values():
+                    p.kill()
+                if kind == "invalid":
+                    raise ErrorList(value)
+                raise RuntimeError(f"laying out {part.name} failed:\n{value}")
+        for conn, part in list(asking):
+            before = [p.name for p in parts[:parts.index(part)] if p.front == part.front]
+            if not pending.intersection(before):
+                conn.send(_starts(parts, counts)[part.name])
+                asking.remove((conn, part))
+    return done
+
+
+def _labels(parts: list[Part], laid: dict[str, LaidPart]) -> list[tuple[int, str]]:
+    """Page labels: lower roman from the first page, arabic from the first text."""
+    first_body = sum(len(laid[p.name].pages) for p in parts if p.front)
+    return [(0, "r"), (first_body, "D")]

@@ -1,0 +1,101 @@
+"""The PDF laid out in parts and merged: the same book as one single-document layout, with
+its tags, bookmarks, links, labels and metadata, and every printed page number right."""
+from __future__ import annotations
+
+import lxml.html
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from helpers import ROOT
+from test_pipeline import built  # noqa: F401  (the session build)
+
+from makebook.merge import merge
+from makebook.render.pagemap import PageMap, wrong_folios
+from makebook.sources.load import load
+from makebook.writers.pdf import book_html, book_parts, print_pages
+from makebook.writers.pdf_layout import heads_css
+from makebook.writers.pdf_merge import CROSS
+from makebook.writers.pdf_part import render
+
+
+@pytest.fixture(scope="module")
+def book(built):  # noqa: F811
+    return pikepdf.open(built / "implosion-of-the-ussr.pdf")
+
+
+@pytest.fixture(scope="module")
+def merged():
+    return merge(load(ROOT))
+
+
+@pytest.fixture(scope="module")
+def landed(built):  # noqa: F811
+    """Each named destination's printed folio (its page's label) in the built PDF."""
+    reader = PdfReader(built / "implosion-of-the-ussr.pdf")
+    return PageMap({name: reader.page_labels[reader.get_destination_page_number(dest)]
+                    for name, dest in reader.named_destinations.items()})
+
+
+def test_parts_make_the_pages_of_one_single_document_layout(built, merged, landed, tmp_path):  # noqa: F811
+    single = tmp_path / "single.pdf"
+    html = book_html(merged, landed, print_pages(merged, landed))
+    reader = PdfReader(built / "implosion-of-the-ussr.pdf")
+    # One document has one page counter: restart it at the first text, as the parts do.
+    first_text = f"@page :nth({reader.page_labels.index('1') + 1}) {{ counter-set: page 1; }}"
+    single.write_bytes(render(merged.edition.styles, html, heads_css(merged) + first_text).write_pdf())
+    parts = [p.extract_text() for p in reader.pages]
+    whole = [p.extract_text() for p in PdfReader(single).pages]
+    assert len(parts) == len(whole) > 100
+    assert [i for i, (a, b) in enumerate(zip(parts, whole)) if a != b] == []
+
+
+def test_every_printed_page_number_is_where_its_anchor_landed(merged, landed):
+    parts = book_parts(merged, landed)
+    checked = [a for p in parts for a in p.printed]
+    assert len(checked) > 500  # contents, glossary and index pages, see also, cross-references
+    assert [(p.name, w) for p in parts for w in wrong_folios(lxml.html.document_fromstring(p.html), landed)] == []
+
+
+def test_the_merged_pdf_is_tagged_as_pdf_ua_with_its_language(book):
+    assert str(book.Root.Lang) == "en"
+    assert book.Root.MarkInfo.Marked
+    assert b"pdfuaid:part" in book.Root.Metadata.read_bytes()
+    document = book.Root.StructTreeRoot.K[0]
+    assert document.S == "/Document" and len(document.K) > 100  # top-level elements of every part
+    nums = book.Root.StructTreeRoot.ParentTree.Nums
+    keys = [int(k) for k in nums[::2]]
+    assert keys == sorted(set(keys))
+    # every page and every link annotation finds its structure elements
+    for page in book.pages:
+        assert int(page.obj.StructParents) in keys
+        for annot in page.obj.get("/Annots", []):
+            assert int(annot.StructParent) in keys
+    for kid in document.K:  # each element of the body belongs to the one document element
+        assert kid.P.objgen == document.objgen
+
+
+def test_bookmarks_links_and_labels_survive_the_merge(book, built):  # noqa: F811
+    titles, item = [], book.Root.Outlines.First
+    while True:
+        titles.append(str(item.Title))
+        if "/Next" not in item:
+            break
+        item = item.Next
+    for expected in ("Introduction", "Contents", "The Collapse of the U.S.S.R.", "Glossary", "Colophon"):
+        assert expected in titles
+    names = book.Root.Names.Dests.Names
+    dests = {str(names[i]) for i in range(0, len(names), 2)}
+    assert list(dests) and [str(names[i]) for i in range(0, len(names), 2)] == sorted(dests)
+    internal = 0
+    for page in book.pages:
+        for annot in page.obj.get("/Annots", []):
+            if "/Dest" in annot:
+                internal += 1
+                assert str(annot.Dest) in dests
+            else:
+                assert not str(annot.A.URI).startswith(CROSS)
+    assert internal > 1000
+    labels = PdfReader(built / "implosion-of-the-ussr.pdf").page_labels
+    assert labels[0] == "i" and "1" in labels and labels.index("1") < labels.index("2")
+
