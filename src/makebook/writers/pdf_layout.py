@@ -154,10 +154,10 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
                  for a, was, actual in wrong_folios(lxml.html.document_fromstring(p.html), now)][:5]
         raise EditionError(None, None, f"page numbers did not settle after {MAX_ROUNDS} layouts",
                            "; ".join(wrong) or "part lengths kept changing")
-    cache.save_layout([(p.name, p.front, keys[p.name]) for p in parts])
     pdf = merge([laid[p.name].pdf for p in parts], _labels(parts, laid))
     folio_list = [roman(laid[p.name].start + i) if p.front else str(laid[p.name].start + i)
                   for p in parts for i in range(len(laid[p.name].pages))]
+    cache.save_layout([(p.name, p.front, keys[p.name]) for p in parts], laid_out, len(folio_list))
     return Layout(pdf, folio_list, [page for p in parts for page in laid[p.name].pages], laid_out)
 
 
