@@ -192,13 +192,16 @@ def pending_commit(project: Path) -> None:
     (dist / "sample-edition.epub").write_bytes(b"new epub")  # already renamed
     (dist / ".sample-edition.pdf.x1.tmp").write_bytes(b"new pdf")
     (dist / ".makebook-commit.json").write_text(
-        '{"sample-edition.pdf": ".sample-edition.pdf.x1.tmp", "../../escape": "x"}')
+        '{"sample-edition.pdf": ".sample-edition.pdf.x1.tmp", "web": ".web.w1.tmp/site", "../../escape": "x"}')
     (dist / ".sample-edition.epub.zz.tmp").write_bytes(b"a temp of a build that never committed")
     (dist / "web").mkdir()
-    (dist / "web" / "index.html").write_text("a site of the same build")
+    (dist / "web" / "index.html").write_text("the site of an older build")
+    (dist / ".web.w1.tmp" / "site").mkdir(parents=True)
+    (dist / ".web.w1.tmp" / "site" / "index.html").write_text("the site of the same build")
+    (dist / ".web.w2.tmp" / "site").mkdir(parents=True)  # a site folder of a build that never committed
     state = project / ".makebook-cache" / "state.json"
     outputs = {fmt: hashlib.sha256(f"new {fmt}".encode()).hexdigest() for fmt in ("epub", "pdf")}
-    outputs["web"] = file_hash(dist / "web")
+    outputs["web"] = file_hash(dist / ".web.w1.tmp" / "site")
     state.write_text(json.dumps({"key": input_key(project, STYLES), "marks": [], "outputs": outputs}))
 
 
@@ -269,6 +272,7 @@ def outputs_consistent(project: Path, dist: Path, proc, before) -> None:
     dist = project / "dist"
     assert (dist / "sample-edition.pdf").read_bytes() == b"new pdf", "the interrupted commit was not finished"
     assert sorted(p.name for p in dist.iterdir()) == ["sample-edition.epub", "sample-edition.pdf", "web"]
+    assert (dist / "web" / "index.html").read_text() == "the site of the same build"
     assert not (project / "escape").exists()
     assert "up to date" in proc.stdout, proc.stdout
 

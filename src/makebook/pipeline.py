@@ -19,7 +19,6 @@ from .errors import EnvironmentFault, doing
 from .model import styles_of
 from .publish import publish, recover
 from .sources.load import book_slug, load
-from .sources.xmlio import write_tree
 
 class _Silent:
     """Stands for rich's progress display when nothing is shown (rich is then not imported)."""
@@ -90,15 +89,19 @@ def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outp
             from .writers.epub import write_epub
             with doing("the EPUB"):
                 books["epub"] = write_epub(merged, marks, fonts_cache)
+        sites = {}
         if "web" in formats:
             progress.update(step, description="writing the web edition")
             from .writers.web import write_web
-            with doing("the web edition"):
-                write_tree(targets["web"], lambda folder: write_web(merged, marks, folder))
-            result.written["web"] = targets["web"]
-        # Both books replace the old ones together, or neither does.
-        publish({targets[fmt]: data for fmt, data in books.items()})
-        result.written.update({fmt: targets[fmt] for fmt in books})
+
+            def site(folder: Path) -> None:
+                with doing("the web edition"):
+                    write_web(merged, marks, folder)
+            sites[targets["web"]] = site
+        # The books and the web edition replace the old ones together, or none does.
+        publish({targets[fmt]: data for fmt, data in books.items()}, sites)
+        result.written.update({fmt: targets[fmt] for fmt in sorted(books)})
+        result.written.update({"web": t for t in sites})
     state.save(key, [[m.label, m.element_id, m.at_end] for m in marks] if book is not None else None, result.written)
     result.warning = state.warning
     return result

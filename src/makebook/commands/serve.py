@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import EnvironmentFault
 from .watch import watch
 
 
@@ -29,7 +30,7 @@ def serve(root: Path, port: int, out: Path | None) -> None:
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(site)))
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror} (choose another --port)") from None
+        raise EnvironmentFault(None, None, f"cannot listen on 127.0.0.1:{port}: {exc.strerror}", "choose another --port") from None
 
     def rebuild() -> None:
         result = run(root, out or root / "dist", {"web"}, quiet=True)

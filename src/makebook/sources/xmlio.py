@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
 import tempfile
 from pathlib import Path
@@ -147,22 +146,6 @@ def temp_beside(path: Path, data: bytes, keep_mode: bool = False) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
-
-
-def write_tree(path: Path, write) -> None:
-    """Make a folder with `write(folder)` beside `path`, then put it in place of the old one,
-    so that readers see either the old site or the complete new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    old = tmp.with_suffix(".old")
-    try:
-        write(tmp / "site")
-        if path.exists():
-            os.replace(path, old)
-        os.replace(tmp / "site", path)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_atomic(path: Path, data: bytes, keep_mode: bool = False) -> None:
