@@ -703,10 +703,10 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="session")
 def built_cache(tmp_path_factory) -> Path:
-    """The cache a real build of the mini fixture leaves, which failed runs must not touch."""
+    """The cache a real build (the EPUB) of the mini fixture leaves, which failed runs must not touch."""
     project = tmp_path_factory.mktemp("built") / "project"
     shutil.copytree(FIXTURE, project)
-    proc = run_cli(project, "build", "--out", str(project / "dist"), "--quiet", cwd=project)
+    proc = run_cli(project, "build", "--format", "epub", "--out", str(project / "dist"), "--quiet", cwd=project)
     assert proc.returncode == 0, proc.stderr
     return project / ".makebook-cache"
 
