@@ -8,6 +8,8 @@ from the page breaks of the last PDF layout of the same sources.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import sys
 from dataclasses import dataclass, field
@@ -54,7 +56,25 @@ class Outputs:
     warning: str | None = None
 
 
+@contextlib.contextmanager
+def _one_build_at_a_time(root: Path):
+    """Builds of one project wait for each other (a `watch` and a `build`, say), so that
+    neither takes the other's temporary files for leftovers. The lock is on the project
+    folder itself: no lock file is left anywhere."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def build(root: Path, out: Path, formats: set[str], quiet: bool = False) -> Outputs:
+    with _one_build_at_a_time(root):
+        return _build(root, out, formats, quiet)
+
+
+def _build(root: Path, out: Path, formats: set[str], quiet: bool) -> Outputs:
     slug = book_slug(root)
     targets = {fmt: out / ("web" if fmt == "web" else f"{slug}.{fmt}") for fmt in sorted(formats)}
     check_out(out)
