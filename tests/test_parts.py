@@ -2,12 +2,14 @@
 its tags, bookmarks, links, labels and metadata, and every printed page number right."""
 from __future__ import annotations
 
+import json
+
 import lxml.html
 import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from helpers import ROOT
+from helpers import ROOT, copy_mini, run_cli
 from test_pipeline import built  # noqa: F401  (the session build)
 
 from makebook.merge import merge
@@ -99,3 +101,28 @@ def test_bookmarks_links_and_labels_survive_the_merge(book, built):  # noqa: F81
     labels = PdfReader(built / "implosion-of-the-ussr.pdf").page_labels
     assert labels[0] == "i" and "1" in labels and labels.index("1") < labels.index("2")
 
+
+
+def _layout_record(project):
+    return json.loads((project / ".makebook-cache" / "layout.json").read_text())
+
+
+def test_a_first_build_settles_and_one_changed_note_lays_out_only_its_text(tmp_path):
+    project = copy_mini(tmp_path)
+    out = tmp_path / "out"
+    first = run_cli("build", "--format", "pdf", "--out", str(out), "--quiet", root=project)
+    assert first.returncode == 0, first.stderr
+    record = _layout_record(project)
+    assert record["laid_out"] >= record["printed"] > 0
+    notes = project / "notes" / "sample.xml"
+    source = notes.read_text()
+    start = source.index("<note ")
+    end = source.index("</p>", start)
+    notes.write_text(source[:end] + " " + source[end:])  # a space: the same lines, pages and folios
+    again = run_cli("build", "--format", "pdf", "--out", str(out), "--quiet", root=project)
+    assert again.returncode == 0, again.stderr
+    reader = PdfReader(out / "sample-edition.pdf")
+    dests = reader.named_destinations
+    text_first = reader.get_destination_page_number(dests["sample"])
+    glossary = reader.get_destination_page_number(dests["glossary"])
+    assert _layout_record(project)["laid_out"] == glossary - text_first  # the text's pages, nothing else

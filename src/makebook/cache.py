@@ -83,7 +83,11 @@ class State:
             self.data = {}
 
     def marks(self, key: str) -> list[tuple[str, str]] | None:
-        return self.data.get("marks") if self.data.get("key") == key else None
+        return self.data.get("marks") if self.data.get("marks_key", self.data.get("key")) == key else None
+
+    def last_marks(self) -> list[tuple[str, str]] | None:
+        """The page marks of the last PDF laid out, whatever its sources."""
+        return self.data.get("marks")
 
     def up_to_date(self, key: str, outputs: dict[str, Path]) -> bool:
         done = self.data.get("outputs", {}) if self.data.get("key") == key else {}
@@ -91,7 +95,9 @@ class State:
 
     def save(self, key: str, marks: list | None, outputs: dict[str, Path]) -> None:
         previous = self.data.get("outputs", {}) if self.data.get("key") == key else {}
-        data = {"key": key, "marks": marks if marks is not None else self.marks(key),
+        # The marks are kept with the key of the sources they were laid out from.
+        kept = (marks, key) if marks is not None else (self.data.get("marks"), self.data.get("marks_key", self.data.get("key")))
+        data = {"key": key, "marks": kept[0], "marks_key": kept[1],
                 "outputs": {**previous, **{fmt: file_hash(p) for fmt, p in outputs.items()}}}
         try:
             write_atomic(self.path, json.dumps(data, indent=1).encode())

@@ -52,7 +52,7 @@ def _progress(quiet: bool):
 class Outputs:
     written: dict[str, Path] = field(default_factory=dict)
     up_to_date: bool = False
-    page_list: bool = True
+    page_list: bool | str = True  # False: the EPUB has none; "last": the last PDF's, of other sources
     warning: str | None = None
 
 
@@ -102,6 +102,8 @@ def _build(root: Path, out: Path, formats: set[str], quiet: bool) -> Outputs:
             marks = book.marks()
         elif cached is not None:
             marks = [PageMark(*m) for m in cached]
+        elif (last := state.last_marks()) is not None:  # the last PDF's, until the PDF is built again
+            marks, result.page_list = [PageMark(*m) for m in last], "last"
         else:
             marks, result.page_list = [], False
         if "epub" in formats:

@@ -26,6 +26,9 @@ def build(root: Path, fmt: str, out: Path | None, quiet: bool) -> None:
         click.echo(f"wrote {path} ({_size(path) // 1024} KB)")
     if not result.page_list:
         click.echo("note: the EPUB has no page list yet: build the PDF once (makebook build) to get its page breaks")
+    elif result.page_list == "last":
+        click.echo("note: the EPUB's page list is the last PDF's, laid out before these changes: "
+                   "build the PDF (makebook build) to bring it up to date")
     if result.warning:
         click.echo(f"warning: {result.warning}", err=True)
     click.echo(f"built in {time.perf_counter() - start:.1f} s")

@@ -24,6 +24,8 @@ from ..sources.xmlio import write_atomic
 
 FONTS = ("EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf", "EBGaramond12-Bold.otf")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+PAGED = ("pageNavigation", "pageBreakMarkers")  # claimed only with the PDF's page breaks
+PAGE_LIST_CLAIM = ", and a page list matching the PDF edition"
 ACCESSIBILITY = [
     ("schema:accessMode", "textual"),
     ("schema:accessModeSufficient", "textual"),
@@ -34,7 +36,7 @@ ACCESSIBILITY = [
     ("schema:accessibilitySummary",
      "Text-only publication (the only image is the cover, which repeats the title), structured with headings, a table of contents, landmarks, "
      "footnotes linked both ways, a textual apparatus, a glossary and an index of persons linked to every "
-     "occurrence, and a page list matching the PDF edition. Language is marked on the book and on "
+     f"occurrence{PAGE_LIST_CLAIM}. Language is marked on the book and on "
      "foreign words. Meets WCAG 2.1 AA as far as the editors have checked."),
     ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
 ]
@@ -108,10 +110,13 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
         book.add_metadata("DC", "subject", subject)
     for mt in merged.texts:
         book.add_metadata("DC", "source", mt.text.header("tei:fileDesc/tei:publicationStmt/tei:ptr/@target"))
+    # Without the PDF's page breaks (an EPUB built before any PDF) the book claims no page navigation.
     for prop, value in ACCESSIBILITY:
-        book.add_metadata(None, "meta", value, {"property": prop})
-    book.add_metadata(None, "meta", f"PDF edition of this book ({meta.slug}.pdf), {edition_field(merged, '//tei:idno')}",
-                      {"property": "pageBreakSource"})
+        if page_list or value not in PAGED:
+            book.add_metadata(None, "meta", value if page_list else value.replace(PAGE_LIST_CLAIM, ""), {"property": prop})
+    if page_list:
+        book.add_metadata(None, "meta", f"PDF edition of this book ({meta.slug}.pdf), {edition_field(merged, '//tei:idno')}",
+                          {"property": "pageBreakSource"})
 
     svg = cover_svg(book_title, book_subtitle, names, merged.edition.styles / "fonts")
     cover_alt = f"{book_title}: {book_subtitle}. {', '.join(names)}. A critical edition."

@@ -29,6 +29,7 @@ class Part:
     html: str
     front: bool  # roman folios
     pad: bool  # ends with a page to drop, so that the next part opens on a recto
+    may_wait: bool = True  # for the parts whose folios it prints (not a text, not the contents)
     ids: frozenset[str] = frozenset()  # the anchors it holds
     printed: frozenset[str] = frozenset()  # the anchors whose folio it prints
 
@@ -89,11 +90,12 @@ def book_parts(merged: Merged, page_of: PageMap) -> list[Part]:
     runs += [(p.name, [p], False, True) for p in front if p.name not in PRELIMS]
     runs += [(p.name, [p], False, p is not rest[-1]) for p in rest]
     return [_part(name, book_html(merged, page_of, book_pages, chosen, contents, pad),
-                  name in {p.name for p in front} or name == "contents", pad)
+                  name in {p.name for p in front} or contents, pad,
+                  not contents and all(p.matter != "body" for p in chosen))
             for name, chosen, contents, pad in runs]
 
 
-def _part(name: str, html: str, front: bool, pad: bool) -> Part:
+def _part(name: str, html: str, front: bool, pad: bool, may_wait: bool) -> Part:
     """The part, each link to an id outside it written as a `CROSS` URI (WeasyPrint drops
     links to anchors it cannot find)."""
     doc = lxml.html.document_fromstring(html)
@@ -103,4 +105,5 @@ def _part(name: str, html: str, front: bool, pad: bool) -> Part:
         if href.startswith("#") and href[1:] not in ids:
             a.set("href", CROSS + href[1:])
     printed = frozenset(a for value in doc.xpath(f"//@{PRINTED}") for a in value.split())
-    return Part(name, lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>"), front, pad, ids, printed)
+    return Part(name, lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>"), front, pad, may_wait,
+                ids, printed)

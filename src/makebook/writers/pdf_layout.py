@@ -5,9 +5,10 @@ from the cache, then this build's) and lays out, in parallel, the parts whose HT
 first folio differ from their last layout. A part whose layout is in the part cache is
 not laid out again. After a round, a part is right when rendering it again with the new
 page map gives the same HTML: every folio it prints is where its anchor landed. A part
-that prints folios of parts not yet laid out in this build waits for them (texts never
-wait: their few cross-references are cheaper to lay out again than to serialise the
-texts). Rounds are bounded; page numbers that never settle are an error.
+of the matter that prints folios of parts not yet laid out in this build waits for them
+(the texts and the contents never wait: a text's few cross-references and the contents'
+page or two are cheaper to lay out again than to serialise the book). Rounds are bounded;
+page numbers that never settle are an error.
 """
 from __future__ import annotations
 
@@ -127,7 +128,7 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
     laid = {name: part for name, _, key in last if (part := _cached(cache, key)) is not None}  # estimates
     keys: dict[str, str] = {}  # name -> key of the part as laid out by this build
     laid_out = 0
-    for _ in range(MAX_ROUNDS):
+    for round_ in range(MAX_ROUNDS + 1):
         folios = _folios(order, laid)
         parts = book_parts(merged, folios)
         order = [(p.name, p.front) for p in parts]
@@ -137,6 +138,11 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
         stale = [p for p in parts if keys.get(p.name) != wanted[p.name]]
         if not stale:
             break
+        if round_ == MAX_ROUNDS:
+            wrong = [f"{p.name}: {a} printed {was}, is {actual}" for p in stale
+                     for a, was, actual in wrong_folios(lxml.html.document_fromstring(p.html), folios)][:5]
+            raise EditionError(None, None, f"page numbers did not settle after {MAX_ROUNDS} layouts",
+                               "; ".join(wrong) or "part lengths kept changing")
         for part in stale:
             if (hit := _cached(cache, wanted[part.name])) is not None:
                 laid[part.name], keys[part.name] = hit, wanted[part.name]
@@ -148,12 +154,6 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
         for part in ready:
             keys[part.name] = _key(part, laid[part.name].start, styles, css)
             cache.put(keys[part.name], laid[part.name].pdf, {"start": laid[part.name].start, "pages": laid[part.name].pages})
-    else:
-        now = _folios(order, laid)
-        wrong = [f"{p.name}: {a} printed {was}, is {actual}" for p in stale
-                 for a, was, actual in wrong_folios(lxml.html.document_fromstring(p.html), now)][:5]
-        raise EditionError(None, None, f"page numbers did not settle after {MAX_ROUNDS} layouts",
-                           "; ".join(wrong) or "part lengths kept changing")
     pdf = merge([laid[p.name].pdf for p in parts], _labels(parts, laid))
     folio_list = [roman(laid[p.name].start + i) if p.front else str(laid[p.name].start + i)
                   for p in parts for i in range(len(laid[p.name].pages))]
@@ -162,16 +162,15 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
 
 
 def _ready(stale: list[Part], folios: dict[str, str]) -> list[Part]:
-    """The stale parts to lay out now: a part outside the texts waits while it prints the
-    folio of an anchor not yet laid out, held by another stale part; and so does every
-    part after it in its series, whose first folio depends on it."""
+    """The stale parts to lay out now: a part that may wait does while it prints the folio
+    of an anchor not yet laid out, held by another stale part; and so does every part after
+    it in its series, whose first folio depends on it."""
     owner = {anchor: p.name for p in stale for anchor in p.ids}
     waiting: set[bool] = set()  # series (front?) in which a part waits
     ready = []
     for part in stale:
-        body_text = not part.front and part.name.startswith("text-")
         blocked = any(a not in folios and owner.get(a, part.name) != part.name for a in part.printed)
-        if not body_text and (blocked or part.front in waiting):
+        if part.may_wait and (blocked or part.front in waiting):
             waiting.add(part.front)
             continue
         ready.append(part)
@@ -191,39 +190,42 @@ def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles
     pending = {p.name for p in ready}  # page count not reported yet
     asking: list = []  # (connection, part) waiting for their first folio
     done: dict[str, LaidPart] = {}
-    while todo or running:
-        while todo and len(running) < workers:
-            part = todo.pop(0)
-            parent, child = ctx.Pipe()
-            proc = ctx.Process(target=lay_out_part, args=(styles, part.html, css, part.pad, sources, child), daemon=True)
-            proc.start()
-            child.close()
-            running[parent] = (part, proc)
-        for conn in wait(list(running)):
-            part, proc = running[conn]
-            try:
-                kind, value = conn.recv()
-            except EOFError:
-                kind, value = "error", f"the process laying out {part.name} ended (exit code {proc.exitcode})"
-            if kind == "pages":
-                counts[part.name] = value
-                pending.discard(part.name)
-                asking.append((conn, part))
-            elif kind == "done":
-                done[part.name] = value
-                del running[conn]
-                proc.join()
-            else:
-                for _, p in running.values():
-                    p.kill()
-                if kind == "invalid":
-                    raise ErrorList(value)
-                raise RuntimeError(f"laying out {part.name} failed:\n{value}")
-        for conn, part in list(asking):
-            before = [p.name for p in parts[:parts.index(part)] if p.front == part.front]
-            if not pending.intersection(before):
-                conn.send(_starts(parts, counts)[part.name])
-                asking.remove((conn, part))
+    try:
+        while todo or running:
+            while todo and len(running) < workers:
+                part = todo.pop(0)
+                parent, child = ctx.Pipe()
+                proc = ctx.Process(target=lay_out_part, args=(styles, part.html, css, part.pad, sources, child), daemon=True)
+                proc.start()
+                child.close()
+                running[parent] = (part, proc)
+            for conn in wait(list(running)):
+                part, proc = running[conn]
+                try:
+                    kind, value = conn.recv()
+                except EOFError:
+                    kind, value = "error", f"the process laying out {part.name} ended (exit code {proc.exitcode})"
+                if kind == "pages":
+                    counts[part.name] = value
+                    pending.discard(part.name)
+                    asking.append((conn, part))
+                elif kind == "done":
+                    done[part.name] = value
+                    del running[conn]
+                    proc.join()
+                else:
+                    if kind == "invalid":
+                        raise ErrorList(value)
+                    raise RuntimeError(f"laying out {part.name} failed:\n{value}")
+            for conn, part in list(asking):
+                before = [p.name for p in parts[:parts.index(part)] if p.front == part.front]
+                if not pending.intersection(before):
+                    conn.send(_starts(parts, counts)[part.name])
+                    asking.remove((conn, part))
+    finally:  # after an error, or when interrupted, no layout process is left running
+        for _, proc in running.values():
+            proc.kill()
+            proc.join()
     return done
 
 
