@@ -28,7 +28,7 @@ def build(root: Path, fmt: str, out: Path | None, quiet: bool) -> None:
         click.echo("note: the EPUB has no page list yet: build the PDF once (makebook build) to get its page breaks")
     elif result.page_list == "last":
         click.echo("note: the EPUB's page list is the last PDF's, laid out before these changes: "
-                   "build the PDF (makebook build) to bring it up to date")
+                   "build the PDF (makebook build) to renew it")
     if result.warning:
         click.echo(f"warning: {result.warning}", err=True)
     click.echo(f"built in {time.perf_counter() - start:.1f} s")
