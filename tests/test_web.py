@@ -191,3 +191,18 @@ def test_serve_shows_the_site_on_a_local_address(built, tmp_path):  # noqa: F811
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_each_text_is_cited_alike_in_every_format(built, site):  # noqa: F811
+    from pypdf import PdfReader
+
+    with zipfile.ZipFile(next(built.glob("*.epub"))) as z:
+        epub = " ".join(lxml_html.fromstring(z.read("EPUB/copyright.xhtml")).text_content().split())
+    pdf = PdfReader(next(built.glob("*.pdf")))
+    copyright_page = pdf.get_destination_page_number(pdf.named_destinations["copyright"])
+    printed = " ".join(pdf.pages[copyright_page].extract_text().split())
+    home = " ".join(page(site, "index").text_content().split())
+    for text_id in TEXTS:
+        cited = " ".join(page(site, f"text-{text_id}").xpath("//p[@class='cite-sentence']")[0].text_content().split())
+        assert cited in epub and cited in home
+        assert re.sub(r"\W", "", cited) in re.sub(r"\W", "", printed)  # line breaks and hyphens of the page aside

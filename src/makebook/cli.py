@@ -14,7 +14,16 @@ import click
 
 from . import __version__
 from .commands import build, check, collate, import_text, new, notes_add, serve, watch
-from .errors import INTERNAL, INTERRUPTED, OK, USAGE, EditionError, ErrorList, environment_fault, failed_in
+from .errors import (
+    INTERNAL,
+    INTERRUPTED,
+    OK,
+    USAGE,
+    EditionError,
+    ErrorList,
+    environment_fault,
+    failed_in,
+)
 
 
 def report(errors: list[EditionError]) -> None:

@@ -2,9 +2,7 @@
 texts, back matter, colophon. Each page is XHTML sections rendered from the merged model."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 
@@ -13,8 +11,9 @@ from lxml import etree
 
 from .. import __version__
 from ..merge.document import Merged
-from ..textview import T
 from .builder import E, Target, epub_type, plain
+from .citation import cite, sentence
+from .dates import source_date
 from .matter import (
     edition_field,
     front_divs,
@@ -55,15 +54,6 @@ def authors(merged: Merged) -> list[str]:
     return list(dict.fromkeys(mt.text.author for mt in merged.texts))
 
 
-def source_date(merged: Merged) -> datetime:
-    """The edition's date: SOURCE_DATE_EPOCH if set, else the latest revision in the sources."""
-    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
-    whens = [c.get("when") for root in [merged.edition.meta, *(t.tree for t in merged.edition.texts)]
-             for c in root.iter(f"{T}change")]
-    return datetime.fromisoformat(max(whens)).replace(tzinfo=timezone.utc)
-
-
 def title_page(merged: Merged) -> Page:
     sec = E("section", {"id": "titlepage", "class": "titlepage", "aria-label": "Title page",
                         **epub_type("titlepage")})
@@ -97,9 +87,11 @@ def copyright_page(merged: Merged) -> Page:
         f"Identifier: {field('//tei:publicationStmt/tei:idno[1]')}",
         f"How to cite: {editors[0].upper() + editors[1:]}, eds., {title(merged)}: {subtitle(merged)}. "
         f"{edition}. {field('//tei:publicationStmt/tei:publisher')}, {date.year}. Cite the texts by paragraph (¶) "
-        "and page; the EPUB and the web edition mark this book's pages.",
+        "and page; the EPUB and the web edition mark this book's pages. Each text, as the web edition gives it:",
     ):
         sec.append(E("p", text=text))
+    for mt in merged.texts:
+        sec.append(E("p", {"class": "cite-sentence"}, text=sentence(cite(merged, mt))))
     return Page("copyright", "Copyright", None, sec, matter="front")
 
 
@@ -140,8 +132,8 @@ def colophon(merged: Merged, book: str) -> Page:
 
 def pages(merged: Merged, target: Target) -> list[Page]:
     """Every page of the book, in reading order."""
-    out = [half_title(merged), title_page(merged), copyright_page(merged)] if target.name == "pdf" \
-        else [title_page(merged)]
+    out = [half_title(merged)] if target.name == "pdf" else []
+    out += [title_page(merged), copyright_page(merged)]
     for sec in front_divs(merged, target, "front"):
         out.append(Page(sec.get("id"), sec.find("h1").get("data-title"),
                         "preface" if "principles" in sec.get("class") else "introduction", sec, matter="front"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..merge.document import Merged, MergedText
-from .book import source_date
+from .dates import source_date
 
 
 @dataclass
