@@ -39,7 +39,7 @@ def publish(files: dict[Path, bytes], trees: dict[Path, Callable[[Path], None]] 
             holder = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder))
             temps[target] = holder / SITE
             write(temps[target])
-        write_atomic(folder / JOURNAL, json.dumps({t.name: str(tmp.relative_to(folder)) for t, tmp in temps.items()}).encode())
+        write_atomic(folder / JOURNAL, json.dumps({t.name: str(tmp.resolve().relative_to(folder.resolve())) for t, tmp in temps.items()}).encode())
     except BaseException:
         for tmp in temps.values():
             _remove(tmp.parent if tmp.name == SITE else tmp)

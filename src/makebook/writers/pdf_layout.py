@@ -31,7 +31,7 @@ from .pdf import Part, book_parts
 from .pdf_merge import merge
 from .pdf_part import LaidPart, lay_out_part
 
-MAX_ROUNDS = 5
+MAX_ROUNDS = 10  # a cold build needs six: texts, their cross-references, back matter, front matter, contents, a check
 CODE = [Path(__file__).parent / name for name in ("pdf_part.py", "footnote_fix.py", "makeup.py", "faces.py")]
 
 
