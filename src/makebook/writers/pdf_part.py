@@ -19,7 +19,7 @@ from weasyprint import CSS, HTML
 from ..errors import ErrorList
 from . import footnote_fix
 from .faces import VendoredFonts, check_faces
-from .makeup import outer_margin_numbers
+from .makeup import outer_margin_numbers, repaired
 
 
 @dataclass
@@ -43,10 +43,13 @@ def render(styles: Path, html: str, extra_css: str = ""):
     return doc
 
 
+MAKE_MARGIN_BOXES = weasyprint.layout.make_margin_boxes  # WeasyPrint's own, before any part's
+
+
 def _heads_from(first_folio):
     """A make_margin_boxes that asks `first_folio(page_count)` for the part's first folio
     when the first head is drawn, and numbers the pages from it."""
-    original = weasyprint.layout.make_margin_boxes
+    original = MAKE_MARGIN_BOXES
     offset = None
 
     def make_margin_boxes(context, page, state):
@@ -73,6 +76,8 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
             return start
         weasyprint.layout.make_margin_boxes = _heads_from(first_folio)
         doc = render(styles, html, extra_css)
+        weasyprint.layout.make_margin_boxes = _heads_from(lambda _count: start)  # known now
+        doc = repaired(doc, html, lambda fixed: render(styles, fixed, extra_css))
         if pad:
             doc = doc.copy(doc.pages[:-1])
         check_faces(doc.pages, styles / "print.css", sources)
