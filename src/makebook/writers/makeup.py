@@ -198,7 +198,7 @@ def repaired(doc, html: str, render):
     """Repair a part laid out from `html` and lay it out again with `render(html)`, at most
     REPAIRS times: a page left short because its next line calls a long note gets the
     note's first part, the rest continuing on the next page; a block ending a ladder of
-    three hyphens is set without hyphens. Returns the last document."""
+    three hyphens is set without hyphens. Returns the HTML as repaired."""
     for _ in range(REPAIRS):
         tree = lxml.html.document_fromstring(html)
         openings = {el.get("id") for el in tree.xpath("//section[@id]")}
@@ -213,4 +213,4 @@ def repaired(doc, html: str, render):
                 el.set("class", (el.get("class", "") + " unhyphenated").strip())
         html = lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
         doc = render(html)
-    return doc
+    return html

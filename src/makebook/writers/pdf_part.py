@@ -74,10 +74,12 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
             conn.send(("pages", count - 1 if pad else count))
             start = conn.recv()
             return start
+        # Laid out, and repaired, with provisional folios first, so that the page count
+        # sent is the final one; then laid out once more with the part's real folios.
+        weasyprint.layout.make_margin_boxes = _heads_from(lambda _count: 1)
+        html = repaired(render(styles, html, extra_css), html, lambda fixed: render(styles, fixed, extra_css))
         weasyprint.layout.make_margin_boxes = _heads_from(first_folio)
         doc = render(styles, html, extra_css)
-        weasyprint.layout.make_margin_boxes = _heads_from(lambda _count: start)  # known now
-        doc = repaired(doc, html, lambda fixed: render(styles, fixed, extra_css))
         if pad:
             doc = doc.copy(doc.pages[:-1])
         check_faces(doc.pages, styles / "print.css", sources)
