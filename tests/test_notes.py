@@ -25,10 +25,10 @@ def test_hand_written_note_reaches_both_books(tmp_path):
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(dist / "sample-edition.epub") as z:
         page = etree.fromstring(z.read("EPUB/text-sample.xhtml"))
-    aside = page.find(f".//{XHTML}aside[@id='sample-struck']")
-    assert aside is not None and "miners’ strike" in "".join(aside.itertext())
-    assert aside.get("{http://www.idpf.org/2007/ops}type") == "footnote"
-    assert aside.find(f".//{XHTML}a[@href='#ref-sample-struck']") is not None
+    note = page.find(f".//{XHTML}li[@id='sample-struck']")
+    assert note is not None and "miners’ strike" in "".join(note.itertext())
+    assert note.get("{http://www.idpf.org/2007/ops}type") == "endnote"
+    assert note.find(f".//{XHTML}a[@href='#ref-sample-struck']") is not None
     call = page.find(f".//{XHTML}a[@id='ref-sample-struck']")
     assert call is not None and "struck in 1989" in (call.getparent().text or "") + "".join(
         (c.tail or "") for c in call.itersiblings(preceding=True))

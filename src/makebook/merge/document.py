@@ -18,7 +18,7 @@ from .anchoring import Reading, blocks
 class Occurrence:
     text_id: str
     id: str
-    paragraph: str
+    locator: str  # where it stands: "¶ 5", "standfirst", "caption after ¶ 9"
 
 @dataclass
 class MergedText:

@@ -13,7 +13,7 @@ from ..sources.xmlio import XML_NS
 from ..textview import T, fold
 from .anchoring import Reading, blocks, form_pattern, wrap
 from .document import Merged, MergedText, Occurrence
-from .numbering import paragraph_of
+from .numbering import locator
 from .phrases import find_phrase
 
 XML_ID = f"{{{XML_NS}}}id"
@@ -67,13 +67,13 @@ def mark_entries(mt: MergedText, forms: Forms, merged: Merged, matched_forms: se
                 titled_forms.add(id(hit[3]))
         matched_forms.update(id(h[3]) for h in hits)  # an excluded match still shows the form is spelt right
         hits = _apply_rules(mt, hits, rules.get(block, []), errors)
-        paragraph = paragraph_of(block)
+        where = locator(block)
         for k, (start, end, entry, _) in reversed(list(enumerate(hits, counter + 1))):
             occ_id = f"{mt.id}-{'g' if entry.kind == 'glossary' else 'x'}{k}"
             tag = "term" if entry.kind == "glossary" else "persName"
             el = etree.Element(f"{T}{tag}", {"ref": f"#{entry.id}", XML_ID: occ_id})
             wrap(*reading.span(start, end), el)
-            merged.occurrences[entry.id].append(Occurrence(mt.id, occ_id, paragraph))
+            merged.occurrences[entry.id].append(Occurrence(mt.id, occ_id, where))
         counter += len(hits)
     seen: set[str] = set()
     for el in mt.body.iter(f"{T}term", f"{T}persName"):

@@ -24,10 +24,24 @@ def number_paragraphs(mt: MergedText) -> None:
         if div.get("type") != "sidebar" and div.find(f"{T}head") is not None and not div.get(XML_ID):
             div.set(XML_ID, f"{mt.id}-s{n}")
 
-def paragraph_of(el: etree._Element) -> str:
-    """The number of the paragraph holding `el`, or of the nearest numbered one before it ("0": none)."""
-    found = el.xpath("(ancestor-or-self::tei:p[@n] | preceding::tei:p[@n])[last()]/@n", namespaces=_NS)
-    return found[0] if found else "0"
+# Parts of a text outside the numbered paragraphs, by what a reader would call them.
+_PARTS = (("ancestor-or-self::tei:argument", "standfirst"), ("ancestor-or-self::tei:figure", "caption"),
+          ("ancestor-or-self::tei:div[@type='sidebar']", "box"), ("ancestor-or-self::tei:head", "heading"),
+          ("ancestor-or-self::tei:opener", "opening"))
+
+def locator(el: etree._Element) -> str:
+    """Where `el` stands, as the apparatus, glossary and index name it: "¶ 5" inside a numbered
+    paragraph; else the part of the text and the paragraph it follows ("caption after ¶ 9",
+    "after ¶ 3" between blocks, "heading before ¶ 1"), or just "standfirst", which comes once."""
+    inside = el.xpath("ancestor-or-self::tei:p[@n]/@n", namespaces=_NS)
+    if inside:
+        return f"¶ {inside[-1]}"
+    part = next((name for path, name in _PARTS if el.xpath(path, namespaces=_NS)), None)
+    if part == "standfirst":
+        return part
+    before = el.xpath("preceding::tei:p[@n][1]/@n", namespaces=_NS)
+    where = f"after ¶ {before[0]}" if before else "before ¶ 1"
+    return f"{part} {where}" if part else where
 
 def interventions(root: etree._Element) -> list[etree._Element]:
     """Every intervention the apparatus lists, in text order: corrections, repairs, supplied

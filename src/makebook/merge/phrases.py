@@ -11,7 +11,7 @@ from ..errors import EditionError
 from ..textview import fold
 from .anchoring import Reading
 from .document import MergedText
-from .numbering import paragraph_of
+from .numbering import locator
 
 
 def find_phrase(mt: MergedText, anchor: str, prefix: str, suffix: str, occurrence: int | None,
@@ -44,7 +44,7 @@ def find_phrase(mt: MergedText, anchor: str, prefix: str, suffix: str, occurrenc
     if not matches:
         errors.append(EditionError(path, line, f"{who}: phrase “{anchor}” not found in {mt.id}", _nearest(mt, phrase)))
     else:
-        where = "; ".join(f"¶ {paragraph_of(r.block)}: “…{r.text[max(0, s - 25):e + 25]}…”" for r, s, e in matches)
+        where = "; ".join(f"{locator(r.block)}: “…{r.text[max(0, s - 25):e + 25]}…”" for r, s, e in matches)
         errors.append(EditionError(path, line, f"{who}: phrase “{anchor}” found {len(matches)} times in {mt.id} ({where})",
                                    'add prefix="…" or suffix="…" with the words around the right one, or occurrence="N"'))
     return None
@@ -56,8 +56,8 @@ def _nearest(mt: MergedText, phrase: str) -> str:
     for reading in mt.readings():
         words = reading.text.split()
         for i in range(max(1, len(words) - size + 1)):
-            candidates.setdefault(" ".join(words[i:i + size]), paragraph_of(reading.block))
+            candidates.setdefault(" ".join(words[i:i + size]), locator(reading.block))
     close = difflib.get_close_matches(phrase, candidates, n=3, cutoff=0.5)
     if not close:
         return "no similar phrase either: check the text id and the spelling"
-    return "nearest: " + "; ".join(f"“{c}” (¶ {candidates[c]})" for c in close)
+    return "nearest: " + "; ".join(f"“{c}” ({candidates[c]})" for c in close)

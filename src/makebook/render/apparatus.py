@@ -4,10 +4,11 @@ from __future__ import annotations
 from lxml import etree
 
 from ..merge.document import MergedText
-from ..merge.numbering import paragraph_of
+from ..merge.numbering import locator
 from ..textview import T
 from .builder import XML_ID, E, append_text, epub_type, plain
 from .tei import State, render_children
+from .typography import refine
 
 # What the apparatus says of each kind of doubtful reading kept as the witness has it
 # (the values of `sic/@type` in schema/tei-edition.rng).
@@ -43,12 +44,10 @@ def render_apparatus(mt: MergedText, items: list, st: State) -> etree._Element:
     order = {el: i for i, el in enumerate(mt.body.iter())}
     for el in sorted(items, key=order.__getitem__):  # text order, whatever order they were rendered in
         tag = el.tag[len(T):]
-        where = paragraph_of(el)
-        inside = next(el.iterancestors(f"{T}p"), None) is not None
         li = E("li", {"id": el.get(XML_ID), "class": f"app-{tag}"})
         li.append(E("a", {"class": "backlink", "href": f"#ref-{el.get(XML_ID)}", "role": "doc-backlink",
                           "title": "back to the text"}, text=(el.get("n") if tag != "note" else "*")))
-        li[-1].tail = " before ¶\u00a01: " if where == "0" else f" ¶\u00a0{where}: " if inside else f" after ¶\u00a0{where}: "
+        li[-1].tail = refine(f" {locator(el)}: ")
         if tag == "note":  # a textual note of the editors
             for p in el:
                 render_children(p, li, st)

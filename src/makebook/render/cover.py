@@ -1,14 +1,19 @@
 """The cover, drawn by the build from the title: an SVG whose lettering is EB Garamond
-outlines (paths), so it looks the same in every reader, fonts or no fonts."""
+outlines (paths), so it looks the same in every reader, fonts or no fonts; and the same
+design rasterised (CairoSVG) to the JPEG that Kindle and library views need."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+import cairosvg
+from PIL import Image
 
 from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTFont
 
-WIDTH, HEIGHT = 1600, 2400
+WIDTH, HEIGHT = 1600, 2560  # the 1:1.6 of Kindle's recommended 1600 × 2560
 
 
 class Lettering:
@@ -51,26 +56,34 @@ def cover_svg(title: str, subtitle: str, authors: list[str], fonts: Path) -> str
     roman = Lettering(fonts / "EBGaramond12-Regular.otf")
     italic = Lettering(fonts / "EBGaramond12-Italic.otf")
     paths = []
-    y = 760
+    y = 810
     for line in _lines(title, 16):
         paths.append(roman.path(line, 150, WIDTH / 2, y))
         y += 170
     paths.append(italic.path(subtitle, 78, WIDTH / 2, y + 40))
-    y = 1580
+    y = 1690
     for line in _lines(" · ".join(authors), 40):
         paths.append(roman.path(line, 56, WIDTH / 2, y))
         y += 80
-    paths.append(roman.path("A CRITICAL EDITION", 46, WIDTH / 2, 2160))
+    paths.append(roman.path("A CRITICAL EDITION", 46, WIDTH / 2, HEIGHT - 260))
     body = "\n".join(f'<path d="{d}"/>' for d in paths)
     label = f"{title}: {subtitle}"
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{label}">
 <title>{label}</title>
 <rect width="{WIDTH}" height="{HEIGHT}" fill="#7a1f1a"/>
-<rect x="90" y="90" width="1420" height="2220" fill="none" stroke="#e9dcc3" stroke-width="6"/>
-<rect x="120" y="120" width="1360" height="2160" fill="none" stroke="#e9dcc3" stroke-width="2"/>
+<rect x="90" y="90" width="{WIDTH - 180}" height="{HEIGHT - 180}" fill="none" stroke="#e9dcc3" stroke-width="6"/>
+<rect x="120" y="120" width="{WIDTH - 240}" height="{HEIGHT - 240}" fill="none" stroke="#e9dcc3" stroke-width="2"/>
 <g fill="#f4ecdc">
 {body}
 </g>
 </svg>
 """
+
+
+def cover_jpeg(svg: str) -> bytes:
+    """The SVG cover as a baseline JPEG of the same size (byte-reproducible)."""
+    png = cairosvg.svg2png(bytestring=svg.encode(), output_width=WIDTH, output_height=HEIGHT)
+    out = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").save(out, "JPEG", quality=90, optimize=True)
+    return out.getvalue()

@@ -23,15 +23,21 @@ _CONTAINERS = {"section", "div", "dl", "ol", "ul", "figure", "blockquote", "asid
 _INLINE = {"a", "span", "abbr", "i", "em", "b", "strong", "q", "dfn"}
 
 
-def mark_pages(docs: dict[str, list[etree._Element]], marks: list[PageMark], ext: str) -> tuple[list[dict], str | None]:
-    """Insert a page-break marker at the first element of each PDF page. Returns the page
-    list, and the label of the PDF's contents page (its marker goes in the navigation document)."""
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def mark_pages(docs: dict[str, list[etree._Element]], marks: list[PageMark], ext: str,
+               spine: list[str]) -> tuple[list[dict], str | None]:
+    """Insert a page-break marker at the first element of each PDF page: before a heading,
+    never inside it, so a screen reader does not read the page number as part of the title.
+    Returns the page list in spine order, and the label of the PDF's contents page (its
+    marker goes in the navigation document)."""
     by_id = {el.get("id"): (name, el) for name, roots in docs.items() for root in roots for el in root.iter() if el.get("id")}
-    out, contents = [], None
+    placed, contents = [], None
     for mark in marks:
         if mark.element_id == "contents":
             contents = mark.label
-            out.append({"href": f"nav{ext}#page-{mark.label}", "label": mark.label})
+            placed.append(("nav", None, mark.label))
             continue
         if mark.element_id not in by_id:
             continue
@@ -41,14 +47,18 @@ def mark_pages(docs: dict[str, list[etree._Element]], marks: list[PageMark], ext
         marker = etree.Element("span", {"id": f"page-{mark.label}", "role": "doc-pagebreak",
                                         f"{{{EPUB_NS}}}type": "pagebreak", "aria-label": mark.label})
         if mark.at_end:
-            if host.tag in _INLINE:
+            if host.tag in _INLINE or host.tag in _HEADINGS:
                 host.addnext(marker)
             else:
                 host.append(marker)
-        elif host.tag in _INLINE:
+        elif host.tag in _INLINE or host.tag in _HEADINGS:
             host.addprevious(marker)
         else:
             marker.tail, host.text = host.text, None
             host.insert(0, marker)
-        out.append({"href": f"{name}{ext}#page-{mark.label}", "label": mark.label})
-    return out, contents
+        placed.append((name, marker, mark.label))
+    order = {name: i for i, name in enumerate(spine)}
+    position = {el: i for roots in docs.values()
+                for i, el in enumerate(el for root in roots for el in root.iter("span"))}
+    placed.sort(key=lambda p: (order[p[0]], position.get(p[1], -1)))
+    return [{"href": f"{name}{ext}#page-{label}", "label": label} for name, _, label in placed], contents

@@ -15,6 +15,7 @@ from ..sources.xmlio import XML_NS
 from ..textview import T
 from .builder import E, Target, append_text, epub_type, page_ref, plain
 from .pagemap import PRINTED
+from .typography import refine
 from .tei import HANDLERS, State, render_children
 from .text import linkify
 
@@ -108,17 +109,13 @@ def _occurrence_links(merged: Merged, entry_id: str, target: Target) -> etree._E
         paged = target.page_of is not None
         groups: dict[str, list[str]] = {}
         for occ in occs:
-            groups.setdefault(target.page_of.folio(occ.id) if paged else occ.paragraph, []).append(occ.id)
+            groups.setdefault(target.page_of.folio(occ.id) if paged else occ.locator, []).append(occ.id)
         links = [E("a", {"href": target.link(ids[0]), "class": "occ-page", PRINTED: " ".join(ids)}, text=key) if paged
-                 else E("a", {"href": target.link(ids[0]), "class": "occ"}, text=_paragraph_label(key))
+                 else E("a", {"href": target.link(ids[0]), "class": "occ"}, text=refine(key))
                  for key, ids in groups.items()]
         _join(span, links)
     return span
 
-
-def _paragraph_label(n: str) -> str:
-    """"0": before the first numbered paragraph (a standfirst), cited as the apparatus cites it."""
-    return "before ¶\u00a01" if n == "0" else f"¶\u00a0{n}"
 
 
 def _join(parent: etree._Element, items: list[etree._Element], sep: str = ", ") -> None:
@@ -150,7 +147,7 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
     dl = E("dl")
     for entry in sorted(merged.edition.glossary, key=lambda e: e.sort):
         el = entry.element
-        dt = E("dt", {"id": entry.id}, E("dfn", text=entry.label))
+        dt = E("dt", {"id": entry.id}, E("dfn", epub_type("glossterm"), text=entry.label))
         orig = el.find("orig")
         if orig is not None and orig.text.strip() != entry.label:
             lang = orig.get(f"{{{XML_NS}}}lang")
@@ -161,7 +158,7 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
                 append_text(dt, " ")
                 latn = f"{lang}-Latn"
                 dt.append(E("i", {"class": "translit", "lang": latn, f"{{{XML_NS}}}lang": latn}, text=translit))
-        dd = E("dd")
+        dd = E("dd", {"id": f"{entry.id}-def", **epub_type("glossdef")})
         for p in el.find("def"):
             para = E("p")
             render_children(_marked(p, merged.acronyms), para, st)

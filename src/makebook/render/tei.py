@@ -2,10 +2,11 @@
 
 The same mapping serves every writer; `Target` says what differs: where ids live (one
 file per text in the EPUB, one document in the PDF) and how notes are shown (EPUB 3
-footnotes gathered at the end of the file, or CSS `float: footnote` inline for print).
+endnotes listed at the end of each text, or CSS `float: footnote` inline for print).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -25,15 +26,23 @@ class State:
     footnotes: list = field(default_factory=list)
     apparatus: list = field(default_factory=list)
 
+# What a note call goes after (CMOS 14.21, Hart's Rules, Standard Ebooks): closing punctuation
+# and quotation marks, but not an apostrophe that goes on with a word, nor a dash.
+_BEFORE_CALL = re.compile(r"(?:[.,;:!?…)\]”]|’(?!\w))+")
+
 def render_children(src: etree._Element, out: etree._Element, st: State) -> None:
     append_text(out, src.text)
     for child in src:
+        tail = child.tail
         if isinstance(child.tag, str):
             handler = HANDLERS.get(child.tag[len(T):] if child.tag.startswith(T) else child.tag)
             if handler is None:
                 raise KeyError(f"no XHTML mapping for TEI element {child.tag}")
+            if child.tag == f"{T}note" and tail and (m := _BEFORE_CALL.match(tail)):
+                append_text(out, m.group(0))
+                tail = tail[m.end():]
             handler(child, out, st)
-        append_text(out, child.tail)
+        append_text(out, tail)
 
 def _wrap(tag: str, attrib: dict | None = None):
     def handler(src, out, st):
@@ -190,7 +199,9 @@ def _note(src, out, st):
         return
     out.append(E("a", {"class": "noteref", "id": f"ref-{nid}", "href": f"#{nid}", "role": "doc-noteref",
                        **epub_type("noteref")}, text=n))
-    aside = E("aside", {"class": "footnote", "id": nid, "role": "doc-footnote", **epub_type("footnote")})
+    # An endnote list item, as Standard Ebooks sets notes: no reading system hides it, and
+    # those that show pop-ups still do.
+    item = E("li", {"class": "endnote", "id": nid, **epub_type("endnote")})  # role doc-endnote is deprecated
     for i, p in enumerate(src):
         para = E("p")
         if i == 0:
@@ -198,13 +209,17 @@ def _note(src, out, st):
                                 "title": "back to the text"}, text=f"{n}."))
             para[-1].tail = " "
         render_children(p, para, st)
-        aside.append(para)
-    st.footnotes.append(aside)
+        item.append(para)
+    st.footnotes.append(item)
 
 def _entry_ref(kind: str):
     def handler(src, out, st):
         ref = src.get("ref")[1:]
-        if src.get("rend") == "first":
+        if src.get("rend") == "first" and kind == "gloss":
+            # To the definition, which reading systems that know glossref show as a pop-up.
+            el = E("a", {"class": kind, "id": src.get(XML_ID), "href": st.target.link(f"{ref}-def"),
+                         "role": "doc-glossref", **epub_type("glossref")})
+        elif src.get("rend") == "first":
             el = E("a", {"class": kind, "id": src.get(XML_ID), "href": st.target.link(ref)})
         else:
             el = E("span", {"class": f"{kind}-occ", "id": src.get(XML_ID)})

@@ -72,9 +72,9 @@ def render_text(mt: MergedText, target: Target) -> RenderedText:
     after = []
     if st.footnotes:
         notes = E("section", {"class": "footnotes", "id": f"{mt.id}-notes", "role": "doc-endnotes",
-                              "aria-label": f"Notes to {mt.text.title}", **epub_type("footnotes")},
-                  E("h2", text="Notes"))
-        notes.extend(st.footnotes)
+                              "aria-label": f"Notes to {mt.text.title}", **epub_type("endnotes")},
+                  E("h2", text="Notes"), E("ol", {"class": "note-list"}))
+        notes[-1].extend(st.footnotes)
         after.append(notes)
     if st.apparatus:
         after.append(render_apparatus(mt, st.apparatus, st))

@@ -1,10 +1,13 @@
-"""Typographic refinements applied to the text as it is rendered (rules kept as data):
-no-break spaces where a line must not break."""
+"""Typographic refinements applied to the text as it is rendered (rules kept as data): no-break
+spaces, word joiners and hair spaces where Standard Ebooks' typogrify puts them. They change
+only where a line may break and how marks are spaced, never a letter of the text."""
 from __future__ import annotations
 
 import re
 
 NBSP = "\u00a0"
+WORD_JOINER = "\u2060"
+HAIR_SPACE = "\u200a"
 
 RULES: list[tuple[re.Pattern, str]] = [
     # a title and the name it precedes: "Mr Gorbachev", "Dr. Zubok" (the full stop, if any, stays)
@@ -20,11 +23,22 @@ RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"¶ (?=\d)"), "¶\x00"),
     # a spaced en dash never begins a line
     (re.compile(r" –(?= )"), "\x00–"),
+    # an ellipsis never begins a line
+    (re.compile(r" …"), "\x00…"),
+    # an ampersand never begins a line
+    (re.compile(r" &"), "\x00&"),
+    # an unspaced em dash is not broken before; an unspaced en dash (1985–1991) not at all
+    (re.compile(r"(?<=[^\s\x00])—"), WORD_JOINER + "—"),
+    (re.compile(r"(?<=[^\s\x00])–(?=\S)"), WORD_JOINER + "–" + WORD_JOINER),
+    # quotation marks that meet are parted by a hair space: “‘ ’”
+    (re.compile(r"([“‘])(?=[‘“])|([’”])(?=[’”](?!\w))"), "\\1\\2" + HAIR_SPACE),
 ]
+
+_TRIGGERS = (" ", "—", "–", "’", "‘")
 
 
 def refine(text: str) -> str:
-    if " " not in text:
+    if not any(c in text for c in _TRIGGERS):
         return text
     for pattern, repl in RULES:
         text = pattern.sub(repl, text)

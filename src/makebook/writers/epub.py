@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import re
 import zipfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ebooklib import epub
@@ -15,8 +17,8 @@ from markupsafe import Markup
 
 from ..merge.document import Merged
 from ..render.book import Page, authors, pages, source_date, subtitle, templates, title
-from ..render.builder import EPUB_NS, Target
-from ..render.cover import cover_svg
+from ..render.builder import EPUB_NS, Target, plain
+from ..render.cover import cover_jpeg, cover_svg
 from ..render.links import mark_pages, point_links
 from ..render.matter import edition_field
 from ..render.pagemap import PageMark
@@ -24,22 +26,18 @@ from ..sources.xmlio import write_atomic
 
 FONTS = ("EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf", "EBGaramond12-Bold.otf")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-PAGED = ("pageNavigation", "pageBreakMarkers")  # claimed only with the PDF's page breaks
-PAGE_LIST_CLAIM = ", and a page list matching the PDF edition"
-ACCESSIBILITY = [
-    ("schema:accessMode", "textual"),
-    ("schema:accessModeSufficient", "textual"),
-    *[("schema:accessibilityFeature", f) for f in (
-        "structuralNavigation", "tableOfContents", "readingOrder", "index", "pageNavigation",
-        "pageBreakMarkers", "displayTransformability")],
-    ("schema:accessibilityHazard", "none"),
-    ("schema:accessibilitySummary",
-     "Text-only publication (the only image is the cover, which repeats the title), structured with headings, a table of contents, landmarks, "
-     "footnotes linked both ways, a textual apparatus, a glossary and an index of persons linked to every "
-     f"occurrence{PAGE_LIST_CLAIM}. Language is marked on the book and on "
-     "foreign words. Meets WCAG 2.1 AA as far as the editors have checked."),
-    ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
-]
+FEATURES = ("structuralNavigation", "tableOfContents", "readingOrder", "index", "displayTransformability")
+PAGE_FEATURES = ("pageNavigation", "pageBreakMarkers")
+SUMMARY = (
+    "Text-only publication: the only image is the cover, which repeats the title and has a text "
+    "alternative. Headings, a table of contents, landmarks, notes and a textual apparatus listed as "
+    "endnotes after each text and linked both ways, a glossary and an index of persons linked to "
+    "every occurrence{pages}. Language is marked on the book and on foreign words; acronyms carry "
+    "their expansions; no colours or alignment are fixed, so the reading system's settings apply. "
+    "This book conforms to EPUB Accessibility 1.1, WCAG 2.1 Level AA: it is checked at every release "
+    "with EPUBCheck (no errors or warnings) and Ace by DAISY (no violations), and opened in "
+    "foliate-js and converted by calibre.")
+PAGE_SUMMARY = ", and a page list with page-break markers giving the pages of the PDF edition"
 
 
 _AUTO_PREFIX = re.compile(r'\sxmlns:ns\d+="' + re.escape(EPUB_NS) + r'"|(?<=\s)ns\d+(?=:type=)')
@@ -50,6 +48,17 @@ def _xml(el: etree._Element) -> str:
     it once as epub:, so use that prefix instead."""
     return _AUTO_PREFIX.sub(lambda m: "" if m.group(0).lstrip().startswith("xmlns") else "epub",
                             etree.tostring(el, encoding="unicode", method="xml"))
+
+
+def release_time(merged: Merged, contents: list[bytes]) -> datetime:
+    """dcterms:modified: SOURCE_DATE_EPOCH if set; else the day of the latest revision in the
+    sources, at a time of day taken from a hash of everything the book contains, so that a
+    book whose text, notes, styles or code changed is a different release."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return source_date(merged)
+    digest = hashlib.sha256(b"".join(hashlib.sha256(c).digest() for c in contents)).digest()
+    day = source_date(merged).replace(hour=0, minute=0, second=0)
+    return day + timedelta(seconds=int.from_bytes(digest[:8], "big") % 86400)
 
 
 def _subset_fonts(text: str, styles: Path, cache: Path | None) -> list[tuple[str, bytes]]:
@@ -90,19 +99,25 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
     book_pages: list[Page] = pages(merged, Target("epub", lambda i: f"#{i}"))
     docs = {p.name: [p.section, *p.after] for p in book_pages}
     point_links(docs, ".xhtml")
-    page_list, contents_page = mark_pages(docs, marks, ".xhtml")
+    # The contents follow the front matter, where the PDF has its contents page, so that the
+    # spine and the page list run in the same order.
+    front = [p.name for p in book_pages if p.matter == "front"]
+    spine_names = ["cover", *front, "nav", *(p.name for p in book_pages if p.matter != "front")]
+    page_list, contents_page = mark_pages(docs, marks, ".xhtml", spine_names)
 
     meta = merged.edition.metadata
     book_title, book_subtitle, names = title(merged), subtitle(merged), authors(merged)
+    identifier = edition_field(merged, "//tei:idno")
     book = epub.EpubBook()
-    book.set_identifier(edition_field(merged, "//tei:idno"))
+    book.set_identifier(identifier)
     book.set_title(f"{book_title}: {book_subtitle}")
     book.set_language(meta.language)
     for i, name in enumerate(names):
         book.add_author(name, role="aut", uid=f"creator{i}")
     book.add_metadata("DC", "contributor", edition_field(merged, "//tei:titleStmt/tei:editor"), {"id": "editor"})
     book.add_metadata(None, "meta", "edt", {"refines": "#editor", "property": "role", "scheme": "marc:relators"})
-    book.add_metadata("DC", "publisher", edition_field(merged, "//tei:publicationStmt/tei:publisher"))
+    publisher = edition_field(merged, "//tei:publicationStmt/tei:publisher")
+    book.add_metadata("DC", "publisher", publisher)
     book.add_metadata("DC", "rights", edition_field(merged, "//tei:availability"))
     book.add_metadata("DC", "date", source_date(merged).strftime("%Y-%m-%d"))
     book.add_metadata("DC", "description", meta.description)
@@ -110,20 +125,21 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
         book.add_metadata("DC", "subject", subject)
     for mt in merged.texts:
         book.add_metadata("DC", "source", mt.text.header("tei:fileDesc/tei:publicationStmt/tei:ptr/@target"))
-    # Without the PDF's page breaks (an EPUB built before any PDF) the book claims no page navigation.
-    for prop, value in ACCESSIBILITY:
-        if page_list or value not in PAGED:
-            book.add_metadata(None, "meta", value if page_list else value.replace(PAGE_LIST_CLAIM, ""), {"property": prop})
-    if page_list:
-        book.add_metadata(None, "meta", f"PDF edition of this book ({meta.slug}.pdf), {edition_field(merged, '//tei:idno')}",
+    _accessibility(book, publisher, bool(page_list))
+    if page_list:  # the page list's source, declared only when the book has one
+        book.add_metadata(None, "meta", f"PDF edition of this book ({meta.slug}.pdf), {identifier}",
                           {"property": "pageBreakSource"})
 
     svg = cover_svg(book_title, book_subtitle, names, merged.edition.styles / "fonts")
     cover_alt = f"{book_title}: {book_subtitle}. {', '.join(names)}. A critical edition."
-    cover_img = epub.EpubItem(uid="cover-image", file_name="images/cover.svg", media_type="image/svg+xml",
-                              content=svg.encode())
+    # The raster cover is the cover-image (Kindle, library views); the cover page shows the SVG.
+    cover_img = epub.EpubItem(uid="cover-image", file_name="images/cover.jpg", media_type="image/jpeg",
+                              content=cover_jpeg(svg))
     cover_img.properties = ["cover-image"]
     book.add_item(cover_img)
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # for EPUB 2 readers and calibre
+    book.add_item(epub.EpubItem(uid="cover-svg", file_name="images/cover.svg", media_type="image/svg+xml",
+                                content=svg.encode()))
     shell = env.get_template("epub-page.xhtml.j2")
     cover = _doc("cover", shell.render(lang=meta.language, title="Cover", body_type="cover", content=Markup(
         f'<section class="cover" aria-label="Cover"><img src="images/cover.svg" alt="{cover_alt}" class="cover-image"/></section>')))
@@ -137,7 +153,8 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
         spine.append(item)
 
     toc = [{"href": f"{p.name}.xhtml", "label": f"{p.author}, {p.title}" if p.author else p.title,
-            "children": [{"href": f"{p.name}.xhtml#{cid}", "label": label} for cid, label in p.children]}
+            "children": [{"href": f"{p.name}.xhtml#{cid}", "label": label} for cid, label in p.children]
+            + [{"href": f"{p.name}.xhtml#{el.get('id')}", "label": plain(el.find("h2"))} for el in p.after]}
            for p in book_pages]
     landmarks = [{"type": "cover", "href": "cover.xhtml", "label": "Cover"},
                  {"type": "toc", "href": "nav.xhtml", "label": "Contents"}]
@@ -146,9 +163,13 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
                         content=env.get_template("epub-nav.xhtml.j2").render(lang=meta.language, toc=toc, landmarks=landmarks, pages=page_list, contents_page=contents_page).encode())
     nav.properties = ["nav"]
     book.add_item(nav)
-    spine.insert(2, nav)
-    book.toc = [epub.Link(f"{p.name}.xhtml", p.title, p.name) for p in book_pages]
-    book.add_item(epub.EpubNcx())
+    spine.insert(spine_names.index("nav"), nav)
+    arabic = [int(p["label"]) for p in page_list if p["label"].isdigit()]
+    book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type="application/x-dtbncx+xml",
+                                content=env.get_template("epub-ncx.xml.j2").render(
+                                    lang=meta.language, uid=identifier, title=f"{book_title}: {book_subtitle}",
+                                    authors=names, toc=toc, depth=2 if any(t["children"] for t in toc) else 1,
+                                    pages=page_list, max_page=max(arabic, default=0)).encode()))
 
     css = (merged.edition.styles / "epub.css").read_bytes()
     book.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css", content=css))
@@ -158,10 +179,24 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
     book.add_item(epub.EpubItem(uid="ofl", file_name="fonts/OFL.txt", media_type="text/plain",
                                 content=(merged.edition.styles / "fonts" / "OFL.txt").read_bytes()))
     book.spine = spine
+    modified = release_time(merged, [item.get_content() for item in book.get_items()])
     buf = io.BytesIO()
-    epub.write_epub(buf, book, {"mtime": source_date(merged), "epub3_pages": False, "epub3_landmark": False,
+    epub.write_epub(buf, book, {"mtime": modified, "epub3_pages": False, "epub3_landmark": False,
                                 "play_order": {"enabled": False}})
     return _reproducible(buf.getvalue(), meta.language)
+
+
+def _accessibility(book: epub.EpubBook, certifier: str, paged: bool) -> None:
+    """schema.org accessibility metadata and the conformance claim; page navigation only
+    when the book has a page list."""
+    meta = [("schema:accessMode", "textual"), ("schema:accessModeSufficient", "textual"),
+            *[("schema:accessibilityFeature", f) for f in FEATURES + (PAGE_FEATURES if paged else ())],
+            ("schema:accessibilityHazard", "none"),
+            ("schema:accessibilitySummary", SUMMARY.format(pages=PAGE_SUMMARY if paged else "")),
+            ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
+            ("a11y:certifiedBy", certifier)]
+    for prop, value in meta:
+        book.add_metadata(None, "meta", value, {"property": prop})
 
 
 def _doc(name: str, content: str) -> epub.EpubItem:
