@@ -99,7 +99,7 @@ def copyright_page(merged: Merged) -> Page:
 COLOPHON_BOOK = {
     "epub": ("The same sources give this EPUB, a PDF whose page numbers the EPUB’s page list follows, "
              "and a web edition.",
-             "under the SIL Open Font License, whose text is included in this book (fonts/OFL.txt)."),
+             "under the SIL Open Font License, whose text the EPUB carries beside its fonts."),
     "pdf": ("The same sources give this PDF, and an EPUB and a web edition whose page marks follow this "
             "book’s page numbers.",
             "under the SIL Open Font License; the fonts are embedded in this PDF as subsets."),
@@ -122,7 +122,7 @@ def colophon(merged: Merged, book: str) -> Page:
         edition_field(merged, "//tei:availability"),
         "The texts were edited in TEI XML from web captures kept unchanged beside them; the notes, glossary and "
         "index are kept apart from the texts and merged in when the book is made. " + sources,
-        f"Made with makebook {__version__} (lxml, Jinja, EbookLib, WeasyPrint). Set in EB Garamond by Georg Duffner, "
+        f"Made with makebook {__version__} (lxml, Jinja, EbookLib, WeasyPrint, CairoSVG). Set in EB Garamond by Georg Duffner, "
         + licence,
         f"Identifier: {edition_field(merged, '//tei:idno')}.",
     ):

@@ -15,7 +15,7 @@ from ..sources.xmlio import XML_NS
 from ..textview import T
 from .builder import E, Target, append_text, epub_type, page_ref, plain
 from .pagemap import PRINTED
-from .typography import refine
+from .typography import refine, soft_hard_signs
 from .tei import HANDLERS, State, render_children
 from .text import linkify
 
@@ -158,6 +158,7 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
                 append_text(dt, " ")
                 latn = f"{lang}-Latn"
                 dt.append(E("i", {"class": "translit", "lang": latn, f"{{{XML_NS}}}lang": latn}, text=translit))
+                soft_hard_signs(dt[-1])
         dd = E("dd", {"id": f"{entry.id}-def", **epub_type("glossdef")})
         for p in el.find("def"):
             para = E("p")

@@ -6,7 +6,6 @@ endnotes listed at the end of each text, or CSS `float: footnote` inline for pri
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -15,9 +14,11 @@ from lxml import etree
 from ..sources.xmlio import XML_NS
 from ..textview import T
 from .builder import XML_ID, E, Target, append_text, epub_type, page_ref, plain
+from .typography import soft_hard_signs
 
 QUOTES = (("“", "”"), ("‘", "’"))
 UNPAGED = ("gl-", "pers-")  # cross-references to entries found by their alphabetical place: no "(p. N)"
+_NS = {"tei": T[1:-1]}
 
 @dataclass
 class State:
@@ -26,23 +27,15 @@ class State:
     footnotes: list = field(default_factory=list)
     apparatus: list = field(default_factory=list)
 
-# What a note call goes after (CMOS 14.21, Hart's Rules, Standard Ebooks): closing punctuation
-# and quotation marks, but not an apostrophe that goes on with a word, nor a dash.
-_BEFORE_CALL = re.compile(r"(?:[.,;:!?…)\]”]|’(?!\w))+")
-
 def render_children(src: etree._Element, out: etree._Element, st: State) -> None:
     append_text(out, src.text)
     for child in src:
-        tail = child.tail
         if isinstance(child.tag, str):
             handler = HANDLERS.get(child.tag[len(T):] if child.tag.startswith(T) else child.tag)
             if handler is None:
                 raise KeyError(f"no XHTML mapping for TEI element {child.tag}")
-            if child.tag == f"{T}note" and tail and (m := _BEFORE_CALL.match(tail)):
-                append_text(out, m.group(0))
-                tail = tail[m.end():]
             handler(child, out, st)
-        append_text(out, tail)
+        append_text(out, child.tail)
 
 def _wrap(tag: str, attrib: dict | None = None):
     def handler(src, out, st):
@@ -125,6 +118,9 @@ def _foreign(src, out, st):
     if lang == "ru" and not any("\u0400" <= c <= "\u04ff" for c in "".join(src.itertext())):
         lang = "ru-Latn"
     _wrap("i", {"class": "foreign", "lang": lang, f"{{{XML_NS}}}lang": lang})(src, out, st)
+    # The editors' transliterations (not an author's, left as written) get real soft and hard signs.
+    if lang == "ru-Latn" and (not src.xpath("ancestor::tei:body", namespaces=_NS) or src.xpath("ancestor::tei:note", namespaces=_NS)):
+        soft_hard_signs(out[-1])
 
 def _hi(src, out, st):
     tag, cls = {"italic": ("em", None), "bold": ("strong", None), "smallcaps": ("span", "sc")}[src.get("rend")]

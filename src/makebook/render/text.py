@@ -11,6 +11,7 @@ from ..textview import T
 from .apparatus import render_apparatus
 from .builder import E, Target, epub_type, plain
 from .tei import HANDLERS, State, render_children, render_opener
+from .typography import calls_after_punctuation
 
 _URL = re.compile(r"https?://[^\s<>“”\"]+[^\s<>“”\".,;:)\]]")
 
@@ -69,6 +70,7 @@ def render_text(mt: MergedText, target: Target) -> RenderedText:
         if isinstance(c.tag, str) and c is not head and c is not opener:
             HANDLERS[c.tag[len(T):]](c, wrapper, st)
     section.append(wrapper)
+    calls_after_punctuation(section)
     after = []
     if st.footnotes:
         notes = E("section", {"class": "footnotes", "id": f"{mt.id}-notes", "role": "doc-endnotes",

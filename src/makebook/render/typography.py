@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 NBSP = "\u00a0"
 WORD_JOINER = "\u2060"
 HAIR_SPACE = "\u200a"
@@ -43,3 +45,55 @@ def refine(text: str) -> str:
     for pattern, repl in RULES:
         text = pattern.sub(repl, text)
     return text.replace("\x00", NBSP)
+
+
+# What a note call goes after (CMOS 14.21, Hart's Rules, Standard Ebooks): closing punctuation
+# and quotation marks, but not an apostrophe that goes on with a word, nor a dash.
+_BEFORE_CALL = re.compile(r"(?:[.,;:!?…)\]”]|’(?!\w))+")
+_CLOSABLE = {"span", "i", "em", "b", "strong", "abbr"}  # quotations, titles: a call at their end goes after them
+_CALLS = {"noteref", "fn-call"}  # EPUB: the call; PDF: the mark after the footnote itself
+
+
+def calls_after_punctuation(root: etree._Element) -> None:
+    """Move every note call after the punctuation and closing quotation marks that follow it."""
+    for call in [el for el in root.iter() if el.get("class") in _CALLS]:
+        group = [call]
+        prev = call.getprevious()
+        if call.get("class") == "fn-call" and prev is not None and prev.get("class") == "footnote":
+            group.insert(0, prev)
+        while True:
+            tail, parent = group[-1].tail or "", group[-1].getparent()
+            if m := _BEFORE_CALL.match(tail):
+                _put_before(group[0], m.group(0))
+                group[-1].tail = tail[m.end():] or None
+            elif not tail and parent.tag in _CLOSABLE and parent[-1] is group[-1] and parent.getparent() is not None:
+                after, parent.tail = parent.tail, None
+                for el in reversed(group):
+                    parent.addnext(el)
+                group[-1].tail = after
+            else:
+                break
+
+
+def _put_before(el: etree._Element, text: str) -> None:
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text
+    else:
+        el.getparent().text = (el.getparent().text or "") + text
+
+
+# Russian soft and hard signs in a transliteration, typed as straight marks: the modifier
+# letters prime and double prime (ISO 9, ALA-LC), which no font or reader takes for quotes.
+_SIGNS = ((re.compile(r"(?<=[A-Za-z])'"), "\u02b9"), (re.compile(r'(?<=[A-Za-z])"(?=[A-Za-z])'), "\u02ba"))
+
+
+def soft_hard_signs(el: etree._Element) -> None:
+    """Soft and hard signs as ʹ and ʺ throughout a transliteration of the editors' own."""
+    for node in el.iter():
+        for where in ("text", "tail") if node is not el else ("text",):
+            value = getattr(node, where)
+            if value:
+                for pattern, sign in _SIGNS:
+                    value = pattern.sub(sign, value)
+                setattr(node, where, value)
