@@ -27,11 +27,11 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 def mark_pages(docs: dict[str, list[etree._Element]], marks: list[PageMark], ext: str,
-               spine: list[str]) -> tuple[list[dict], str | None]:
+               spine: list[str] | None = None) -> tuple[list[dict], str | None]:
     """Insert a page-break marker at the first element of each PDF page: before a heading,
     never inside it, so a screen reader does not read the page number as part of the title.
-    Returns the page list in spine order, and the label of the PDF's contents page (its
-    marker goes in the navigation document)."""
+    Returns the page list in the order of `spine` (file names; else that of `docs`), and the
+    label of the PDF's contents page (its marker goes in the navigation document)."""
     by_id = {el.get("id"): (name, el) for name, roots in docs.items() for root in roots for el in root.iter() if el.get("id")}
     placed, contents = [], None
     for mark in marks:
@@ -57,8 +57,8 @@ def mark_pages(docs: dict[str, list[etree._Element]], marks: list[PageMark], ext
             marker.tail, host.text = host.text, None
             host.insert(0, marker)
         placed.append((name, marker, mark.label))
-    order = {name: i for i, name in enumerate(spine)}
+    order = {name: i for i, name in enumerate(spine or docs)}
     position = {el: i for roots in docs.values()
                 for i, el in enumerate(el for root in roots for el in root.iter("span"))}
-    placed.sort(key=lambda p: (order[p[0]], position.get(p[1], -1)))
+    placed.sort(key=lambda p: (order.get(p[0], -1), position.get(p[1], -1)))
     return [{"href": f"{name}{ext}#page-{label}", "label": label} for name, _, label in placed], contents
