@@ -52,11 +52,16 @@ def serve(epub: Path, folder: Path):
 
 
 @contextlib.contextmanager
-def browser():
+def browser(fontconfig: str | None = os.environ.get("FONTCONFIG_FILE")):
+    """Chromium, with the machine's fonts (`fontconfig`: its FONTCONFIG_FILE, None for the
+    default): a reading system with no font at all lays nothing out."""
     from playwright.sync_api import sync_playwright
 
+    env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
+    if fontconfig:
+        env["FONTCONFIG_FILE"] = fontconfig
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"], env=env)
         try:
             yield b
         finally:

@@ -11,6 +11,7 @@ import zipfile
 import pytest
 from lxml import etree
 
+from conftest import MACHINE_FONTCONFIG
 from reading_engine import browser, missing, open_book, serve
 from test_pipeline import built  # noqa: F401  (the session build)
 
@@ -29,7 +30,7 @@ def _need(what: list[str]) -> None:
 @pytest.fixture(scope="module")
 def reader(built, tmp_path_factory):  # noqa: F811
     _need(missing())
-    with serve(built / EPUB, tmp_path_factory.mktemp("reader")) as base, browser() as b:
+    with serve(built / EPUB, tmp_path_factory.mktemp("reader")) as base, browser(MACHINE_FONTCONFIG) as b:
         page = open_book(b, base, 360, 740)
         yield page
         assert page.errors == [], page.errors

@@ -21,6 +21,7 @@ from .matter import (
     persons_section,
     sources_section,
 )
+from .tei import State, render_children
 from .text import render_text
 
 
@@ -109,9 +110,9 @@ COLOPHON_BOOK = {
 }
 
 
-def colophon(merged: Merged, book: str) -> Page:
-    """The colophon of one book: `book` is "epub" or "pdf"."""
-    sources, licence = COLOPHON_BOOK[book]
+def colophon(merged: Merged, target: Target) -> Page:
+    """The colophon of the book `target` makes."""
+    sources, licence = COLOPHON_BOOK[target.name]
     sec = E("section", {"id": "colophon", "class": "matter colophon", "role": "doc-colophon", **epub_type("colophon")})
     sec.append(E("h1", {"data-title": "Colophon"}, text="Colophon"))
     date = source_date(merged).strftime("%-d %B %Y")
@@ -126,7 +127,11 @@ def colophon(merged: Merged, book: str) -> Page:
         + licence,
         f"Identifier: {edition_field(merged, '//tei:idno')}.",
     ):
-        sec.append(E("p", text=text))
+        prose = etree.Element(f"{T}p")
+        prose.text = text
+        merged.acronyms.mark([prose])  # the acronyms of the title and of the tools named
+        sec.append(E("p"))
+        render_children(prose, sec[-1], State(target))
     return Page("colophon", "Colophon", None, sec, matter="back")
 
 
@@ -148,7 +153,7 @@ def pages(merged: Merged, target: Target) -> list[Page]:
     for sec in front_divs(merged, target, "back"):
         out.append(Page(sec.get("id"), sec.find("h1").get("data-title"), None, sec, matter="back"))
     out.append(Page("sources", "Sources", "bibliography", sources_section(merged, target), matter="back"))
-    out.append(colophon(merged, target.name))
+    out.append(colophon(merged, target))
     for page in out:
         _name_blocks(page)
     return out
