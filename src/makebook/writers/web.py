@@ -71,11 +71,8 @@ def write_web(merged: Merged, marks: list[PageMark], folder: Path) -> None:
 
 
 def _html(root: etree._Element) -> str:
-    """HTML of a section: no EPUB vocabulary, and notes as plain blocks (an `aside` would
-    make every note a landmark of the page)."""
+    """HTML of a section: no EPUB vocabulary (the notes are list items already, no landmarks)."""
     for el in root.iter():
-        if el.tag == "aside" and el.get("role") in ("doc-footnote", "doc-endnote"):
-            el.tag = "div"
         for attr in [a for a in el.attrib if a.startswith(f"{{{EPUB_NS}}}")]:
             del el.attrib[attr]
     return etree.tostring(root, encoding="unicode", method="html")
