@@ -11,6 +11,7 @@ from lxml import etree
 
 from .. import __version__
 from ..merge.document import Merged
+from ..textview import T
 from .builder import E, Target, epub_type, plain
 from .citation import cite, sentence
 from .dates import source_date
