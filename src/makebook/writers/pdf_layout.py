@@ -31,7 +31,7 @@ from .pdf import Part, book_parts
 from .pdf_merge import merge
 from .pdf_part import LaidPart, lay_out_part
 
-MAX_ROUNDS = 10  # a cold build needs six: texts, their cross-references, back matter, front matter, contents, a check
+MAX_ROUNDS = 10  # a first build takes three or four (texts and front; the matter printing their folios; the glossary and contents again), then a check
 CODE = [Path(__file__).parent / name for name in ("pdf_part.py", "footnote_fix.py", "makeup.py", "faces.py")]
 
 
