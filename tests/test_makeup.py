@@ -29,3 +29,11 @@ def test_a_note_cut_between_elements():
     first, _, rest = _split(5)
     assert "".join(first.itertext()) == "One two three four five"
     assert "".join(rest.itertext()) == "six seven." and rest.find("a").text == "six"
+
+
+def test_a_cut_note_joined_again_is_the_note_it_was():
+    from makebook.writers.makeup import _join
+    p = _split(3)
+    _join(p[0], p[2])
+    assert "".join(p[0].itertext()).split() == "One two three four five six seven.".split()
+    assert len(p) == 2 and p[1].tail == " and more."

@@ -199,12 +199,18 @@ def repaired(doc, html: str, render):
     REPAIRS times: a page left short because its next line calls a long note gets the
     note's first part, the rest continuing on the next page; a block ending a ladder of
     three hyphens is set without hyphens. Returns the HTML as repaired."""
+    whole: set[str] = set()  # notes whose two parts came out on one page: joined, not cut again
     for _ in range(REPAIRS):
         tree = lxml.html.document_fromstring(html)
         openings = {el.get("id") for el in tree.xpath("//section[@id]")}
-        cuts = notes_to_split(doc.pages, openings)
+        together = _split_on_one_page(doc.pages)
+        for n in together:
+            first, rest = tree.xpath(f"//span[@data-n='{n}'][contains(@class, 'footnote')]")[:2]
+            _join(first, rest)
+            whole.add(first.get("id"))
+        cuts = {k: v for k, v in notes_to_split(doc.pages, openings).items() if k not in whole}
         ladders = hyphen_ladders(doc.pages)
-        if not cuts and not ladders:
+        if not cuts and not ladders and not together:
             break
         for el in tree.xpath("//*[@id]"):
             if el.get("id") in cuts:
@@ -214,3 +220,29 @@ def repaired(doc, html: str, render):
         html = lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
         doc = render(html)
     return html
+
+
+def _split_on_one_page(pages) -> set[str]:
+    """The numbers of the notes cut in two whose parts were laid out on the same page."""
+    out = set()
+    for page in pages:
+        area = note_area(page)
+        numbers = [box.element.get("data-n") for box in (area.children if area is not None else ())
+                   if box.element is not None]
+        out |= {n for n in numbers if numbers.count(n) > 1}
+    return out
+
+
+def _join(first, rest) -> None:
+    """Put a continued note's words back at the end of its first part."""
+    last = first[-1] if len(first) else None
+    text = " " + (rest.text or "")
+    if last is not None:
+        last.tail = (last.tail or "") + text
+    else:
+        first.text = (first.text or "") + text
+    first.extend(list(rest))
+    parent = rest.getparent()
+    previous = rest.getprevious()
+    previous.tail = (previous.tail or "") + (rest.tail or "")
+    parent.remove(rest)
