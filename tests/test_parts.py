@@ -18,6 +18,7 @@ from makebook.sources.load import load
 from makebook.writers.pdf import book_html, book_parts, print_pages
 from makebook.writers.pdf_layout import heads_css
 from makebook.writers.pdf_merge import CROSS
+from makebook.writers.makeup import repaired
 from makebook.writers.pdf_part import render
 
 
@@ -45,7 +46,9 @@ def test_parts_make_the_pages_of_one_single_document_layout(built, merged, lande
     reader = PdfReader(built / "implosion-of-the-ussr.pdf")
     # One document has one page counter: restart it at the first text, as the parts do.
     first_text = f"@page :nth({reader.page_labels.index('1') + 1}) {{ counter-set: page 1; }}"
-    single.write_bytes(render(merged.edition.styles, html, heads_css(merged) + first_text).write_pdf())
+    styles, css = merged.edition.styles, heads_css(merged) + first_text
+    html = repaired(render(styles, html, css), html, lambda fixed: render(styles, fixed, css))  # as each part is
+    single.write_bytes(render(styles, html, css).write_pdf())
     parts = [p.extract_text() for p in reader.pages]
     whole = [p.extract_text() for p in PdfReader(single).pages]
     assert len(parts) == len(whole) > 100
