@@ -7,10 +7,10 @@ import re
 import shutil
 from pathlib import Path
 
+from helpers import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import ROOT
 from makebook.merge import merge
 from makebook.render.book import pages
 from makebook.render.builder import Target

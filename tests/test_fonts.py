@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import MACHINE_FONTCONFIG
 from helpers import ROOT, copy_mini
 from test_pipeline import built  # noqa: F401  (the session build, made with no system fonts)

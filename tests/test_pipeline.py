@@ -95,7 +95,10 @@ def test_collate_catches_a_deleted_and_an_added_word(tmp_path):
     original = text.read_text()
     text.write_text(original.replace("struck in 1989", "struck 1989"))
     deleted = run_cli("collate", root=project)
-    assert deleted.returncode == 1 and "[in]" in deleted.stdout
+    assert deleted.returncode == 1 and "“in” is in the witness, not in the text" in deleted.stdout
+    text.write_text(original.replace("in 1989, and", "in 1989 and"))
+    comma = run_cli("collate", root=project)
+    assert comma.returncode == 1 and "witness line 9" in comma.stdout and "“,” is in the witness" in comma.stdout
     text.write_text(original.replace("The Pabloite current", "The Pabloite political current"))
     added = run_cli("collate", root=project)
     assert added.returncode == 1 and "“political”" in added.stdout

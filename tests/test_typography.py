@@ -5,9 +5,9 @@ import zipfile
 
 import pytest
 from lxml import etree
+from test_pipeline import built  # noqa: F401  (the session build)
 
 from makebook.render.typography import NBSP, RULES, refine
-from test_pipeline import built  # noqa: F401  (the session build)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .commands import build, check, collate, import_text, new, notes_add, serve, watch
+from .commands import build, check, collate, import_text, new, notes_add, serve, verify, watch
 from .errors import (
     INTERNAL,
     INTERRUPTED,
@@ -91,5 +91,5 @@ def main(ctx: click.Context, root: Path) -> None:
 
 
 for _command in (build.build, check.check, collate.collate, import_text.import_text, new.new, notes_add.notes, serve.serve,
-                 watch.watch_cmd):
+                 verify.verify, watch.watch_cmd):
     main.add_command(_command)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import PartCache, State, input_key
+from .errors import EnvironmentFault, ErrorList, doing
 from .merge import merge
-from .errors import EnvironmentFault, doing
 from .model import styles_of
 from .publish import publish, recover
 from .sources.load import book_slug, load
@@ -54,6 +54,17 @@ class Outputs:
     up_to_date: bool = False
     page_list: bool | str = True  # False: the EPUB has none; "last": the last PDF's, of other sources
     warning: str | None = None
+    verification: str = ""
+
+
+def _verified(merged, books: dict[str, bytes]) -> str:
+    """The books' own check (verify/books.py): its summary, or ErrorList and nothing published."""
+    from .verify.books import verify
+
+    checked = verify(merged, books.get("epub"), books.get("pdf"))
+    if checked.problems:
+        raise ErrorList(checked.problems)
+    return checked.summary()
 
 
 @contextlib.contextmanager
@@ -111,6 +122,9 @@ def _build(root: Path, out: Path, formats: set[str], quiet: bool) -> Outputs:
             from .writers.epub import write_epub
             with doing("the EPUB"):
                 books["epub"] = write_epub(merged, marks, fonts_cache)
+        if books:
+            progress.update(step, description="checking the books")
+            result.verification = _verified(merged, books)
         sites = {}
         if "web" in formats:
             progress.update(step, description="writing the web edition")

@@ -24,6 +24,8 @@ def build(root: Path, fmt: str, out: Path | None, quiet: bool) -> None:
         return
     for path in result.written.values():
         click.echo(f"wrote {path} ({_size(path) // 1024} KB)")
+    if result.verification:
+        click.echo(result.verification)
     if not result.page_list:
         click.echo("note: the EPUB has no page list yet: build the PDF once (makebook build) to get its page breaks")
     elif result.page_list == "last":

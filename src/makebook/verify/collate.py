@@ -1,115 +1,188 @@
-"""`makebook collate`: align each witness with its edited text, word by word.
+"""`makebook collate`: align each witness with its edited text, word by word and mark by mark.
 
-Every witness word must be in the text, inside a sic/orig, or counted by a gap; every
-edited word must be in the witness or inside corr/reg/supplied. What is neither is an
-unaccounted difference, reported with its context.
+Both sides are cut into tokens: words (with the apostrophes and hyphens inside them) and
+each punctuation mark. Only what the editorial principles normalise is folded before the
+comparison: quotation marks (not reproduced: quotations are encoded, and a straight single
+mark at a word's edge may be one), dashes (a hyphen for a dash is printed as a dash),
+ellipses (three full stops are printed as one character) and kinds of space.
+
+Every witness token must be in the text, inside an intervention (a correction's or a
+repair's witness reading, a doubtful reading kept and marked), or among the words a gap
+counts; each is counted under what accounts for it. What nothing accounts for is an
+unaccounted difference, reported with its witness line.
 """
 from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..textview import fold, witness_segments
+from ..textview import BLOCKS, EDITORIAL, T, fold, marked
 
-_NOT_WORD = re.compile(r"[^\w£$€%-]+")
+# A word with its inner apostrophes, an ellipsis, or one mark (a hyphen is a mark of its own,
+# so that a word broken at a hyphen compares the same however the line was set).
+_TOKEN = re.compile(r"\w+(?:'\w+)*|\.\.\.|[^\w\s]")
+# Edge apostrophes are dropped: in the witnesses a straight single mark may be a quotation mark.
+_DROPPED = {"'"}
+
+TEXT = "in the text"
+KINDS = {"correction": "in corrections", "repair": "in repairs", "marked": "in marked readings"}
 
 
-def _norm(word: str) -> str:
-    """A word for comparison: typography folded, punctuation and apostrophes dropped.
-    A token of punctuation alone (a dash, a bullet, “|”) is kept as it is, since gaps count it."""
-    folded = fold(word)
-    return _NOT_WORD.sub("", folded).strip("-") or folded.strip()
+@dataclass
+class Token:
+    text: str
+    kind: str  # TEXT, or the intervention it stands in
+    line: int  # witness line, or source line of the edited element
 
 
 @dataclass
 class Collation:
     text_id: str
-    witness_words: int = 0
-    omitted: int = 0
+    witness_words: int = 0  # whitespace-separated words, as the principles count them
+    tokens: int = 0  # words and marks compared
+    accounted: Counter = field(default_factory=Counter)
     differences: list[str] = field(default_factory=list)
 
+    def figures(self) -> str:
+        parts = [f"{n} {k}" for k, n in sorted(self.accounted.items(), key=lambda kv: (kv[0] != TEXT, kv[0]))]
+        return f"{self.witness_words} witness words, {self.tokens} words and marks: " + ", ".join(parts)
 
-def _witness_tokens(raw: str) -> tuple[list[tuple[str, int, int]], int]:
-    """(word, line, index among all whitespace-separated words), and the count of those."""
-    tokens = []
-    index = 0
-    for lineno, line in enumerate(raw.splitlines(), 1):
+
+def tokens(text: str, kind: str = TEXT, line: int = 0) -> list[Token]:
+    return [Token(t, kind, line) for t in _TOKEN.findall(fold(text)) if t not in _DROPPED]
+
+
+def _witness_tokens(raw: str) -> tuple[list[tuple[Token, int]], list[str], int]:
+    """(token, index of its whitespace-separated word), the witness lines, and the word count."""
+    out, index = [], 0
+    lines = raw.splitlines()
+    for lineno, line in enumerate(lines, 1):
         for word in line.split():
-            if n := _norm(word):
-                tokens.append((n, lineno, index))
+            out += [(t, index) for t in tokens(word, TEXT, lineno)]
             index += 1
-    return tokens, index
+    return out, lines, index
 
 
-def _edited_tokens(body) -> tuple[list[str], list[list[int]]]:
-    """Normalised words of the edited body, and gaps by the word position they precede."""
-    words: list[str] = []
-    gaps: dict[int, int] = {}
-    pending: list[str] = []
+def _segments(el, kind: str, out: list) -> None:
+    """(text, kind, source line) pieces and gaps as (words, reason), in witness order."""
+    tag = el.tag
+    if tag == f"{T}gap":
+        out.append((int(el.get("quantity", "0")), el.get("reason", "gap")))
+        return
+    if not isinstance(tag, str) or tag in EDITORIAL:
+        return
+    if tag == f"{T}sic":
+        kind = "marked" if marked(el) else "correction"
+    elif tag == f"{T}orig":
+        kind = "repair"
+    line = el.sourceline or 0
+    if tag in BLOCKS:
+        out.append((" ", TEXT, line))
+    if el.text:
+        out.append((fold(el.text), kind, line))
+    for child in el:
+        _segments(child, kind, out)
+        if child.tail:
+            out.append((fold(child.tail), kind, child.sourceline or line))
+    if tag in BLOCKS:
+        out.append((" ", TEXT, line))
+
+
+def witness_view(body) -> list:
+    """The edited body as the witness should read: Tokens (each with the intervention it
+    stands in, if any), and gaps as (words, reason)."""
+    pieces: list = []
+    _segments(body, TEXT, pieces)
+    out: list = []
+    chars: list[str] = []
+    where: list[tuple[str, int]] = []
 
     def flush():
-        words.extend(n for w in "".join(pending).split() if (n := _norm(w)))
-        pending.clear()
+        text = "".join(chars)
+        for m in _TOKEN.finditer(text):
+            if m.group() in _DROPPED:
+                continue
+            spans = where[m.start():m.end()]
+            kind = next((k for k, _ in spans if k != TEXT), TEXT)
+            out.append(Token(m.group(), kind, spans[0][1]))
+        chars.clear()
+        where.clear()
 
-    for seg in witness_segments(body):
-        if isinstance(seg, int):
+    for piece in pieces:
+        if isinstance(piece[0], int):
             flush()
-            gaps[len(words)] = gaps.get(len(words), 0) + seg
+            out.append(piece)
         else:
-            pending.append(seg)
+            chars.append(piece[0])
+            where.extend([(piece[1], piece[2])] * len(piece[0]))
     flush()
-    return words, [[pos, qty] for pos, qty in sorted(gaps.items())]
+    return out
 
 
 def collate(text_id: str, body, witness: Path) -> Collation:
     """Compare one edited body with its witness file."""
-    wit, total = _witness_tokens(witness.read_text(encoding="utf-8"))
-    ed, gaps = _edited_tokens(body)
-    result = Collation(text_id, witness_words=total)
-    wit_words = [w for w, _, _ in wit]
-    matcher = difflib.SequenceMatcher(None, wit_words, ed, autojunk=False)
+    wit, lines, total = _witness_tokens(witness.read_text(encoding="utf-8"))
+    view = witness_view(body)
+    ed = [t for t in view if isinstance(t, Token)]
+    gaps, pos = [], 0
+    for item in view:
+        if isinstance(item, Token):
+            pos += 1
+        elif gaps and gaps[-1][0] == pos:  # gaps side by side count one run of omitted words
+            gaps[-1][1] += item[0]
+            gaps[-1][2] = ", ".join(sorted({*gaps[-1][2].split(", "), item[1]}))
+        else:
+            gaps.append([pos, item[0], item[1]])
+    result = Collation(text_id, witness_words=total, tokens=len(wit))
+    matcher = difflib.SequenceMatcher(None, [t.text for t, _ in wit], [t.text for t in ed], autojunk=False)
 
-    def context(i1: int, i2: int) -> str:
-        before = " ".join(wit_words[max(0, i1 - 4):i1])
-        after = " ".join(wit_words[i2:i2 + 4])
-        return f"…{before} [{' '.join(wit_words[i1:i2])}] {after}…"
+    def where(i: int) -> str:
+        token = wit[min(i, len(wit) - 1)][0]
+        line = lines[token.line - 1].strip()
+        return f"witness line {token.line} (“{line[:100]}{'…' if len(line) > 100 else ''}”)"
 
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
+            result.accounted.update(KINDS.get(t.kind, TEXT) for t in ed[j1:j2])
             continue
         run = i2 - i1
-        # A gap counts every whitespace-separated word, punctuation-only ones included,
-        # which may sit on either side of the run.
-        inner = wit[i2 - 1][2] - wit[i1][2] + 1 if run else 0
-        outer = (wit[i2][2] if i2 < len(wit) else total) - (wit[i1 - 1][2] if i1 else -1) - 1
-        if op == "delete" and _take_gap(gaps, j1, run, inner, outer):
-            result.omitted += inner
-            continue
-        line = wit[min(i1, len(wit) - 1)][1] if wit else 0
+        if op == "delete":
+            # A gap counts whitespace-separated words, punctuation-only ones included,
+            # which may sit on either side of the run.
+            inner = wit[i2 - 1][1] - wit[i1][1] + 1
+            outer = (wit[i2][1] if i2 < len(wit) else total) - (wit[i1 - 1][1] if i1 else -1) - 1
+            reasons = _take_gap(gaps, j1, run, inner, outer)
+            if reasons:
+                result.accounted[f"omitted in gaps ({', '.join(sorted(reasons))})"] += run
+                continue
         if i2 > i1:
-            result.differences.append(f"witness line {line}: {run} witness word(s) missing from the text: {context(i1, i2)}")
+            missing = " ".join(t.text for t, _ in wit[i1:i2])
+            result.differences.append(f"{where(i1)}: “{missing}” is in the witness, not in the text")
         if j2 > j1:
-            result.differences.append(f"witness line {line}: word(s) not in the witness: “{' '.join(ed[j1:j2])}” "
-                                      f"(mark them as corr/reg/supplied or fix the text)")
-    for pos, qty in gaps:
+            added = " ".join(t.text for t in ed[j1:j2])
+            result.differences.append(f"{where(i1)}: “{added}” is in the text, not in the witness "
+                                      f"(mark it as corr/reg/supplied or fix the text)")
+    for pos, qty, reason in gaps:
         if qty:
-            result.differences.append(f"a gap of {qty} word(s) before edited word {pos + 1} "
-                                      f"(“{' '.join(ed[pos:pos + 3])}…”) matches no omitted witness words; fix its quantity")
+            result.differences.append(f"a gap ({reason}) of {qty} word(s) before “{' '.join(t.text for t in ed[pos:pos + 3])}…” "
+                                      f"matches no omitted witness words; fix its quantity")
     return result
 
 
-def _take_gap(gaps: list[list[int]], pos: int, run: int, low: int, high: int) -> bool:
-    """Consume recorded gaps near `pos` whose quantities add up to the run's word count."""
+def _take_gap(gaps: list[list], pos: int, run: int, low: int, high: int) -> set[str]:
+    """Consume recorded gaps near `pos` whose quantities add up to the run's word count;
+    return their reasons (empty if none fits)."""
     # difflib may align a duplicated passage with either copy: look a little beyond the run.
     near = [g for g in gaps if g[1] and abs(g[0] - pos) <= 2 * run + 8]
     for g in near:
         if low <= g[1] <= high:
             g[1] = 0
-            return True
-    if low <= sum(g[1] for g in near) <= high:
+            return set(g[2].split(", "))
+    if near and low <= sum(g[1] for g in near) <= high:
         for g in near:
             g[1] = 0
-        return True
-    return False
+        return {r for g in near for r in g[2].split(", ")}
+    return set()

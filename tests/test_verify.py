@@ -1,0 +1,110 @@
+"""The build checks its own books, and `makebook verify` checks built ones: every note and
+apparatus entry in both books, footnotes on their call's page, witness words accounted for."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from helpers import copy_mini, run_cli
+from test_pipeline import built  # noqa: F401  (the session build)
+
+BOOKS = ("implosion-of-the-ussr.epub", "implosion-of-the-ussr.pdf")
+SUMMARY = re.compile(r"^verified: (\d+) footnotes and (\d+) apparatus entries in both books, (\d+) of (\d+) footnotes "
+                     r"beginning on their call's page; (\d+) of (\d+) witness words and marks accounted for"
+                     r"(?: in the reading text of the (EPUB and the PDF|EPUB))?$", re.MULTILINE)
+
+
+def test_the_real_edition_passes_every_check(built):  # noqa: F811
+    result = run_cli("verify", *(str(built / name) for name in BOOKS))
+    assert result.returncode == 0, result.stderr
+    m = SUMMARY.search(result.stdout)
+    assert m, result.stdout
+    footnotes, entries, on_page, total, accounted, words = map(int, m.groups()[:6])
+    assert footnotes >= 150 and entries >= 50 and words > 10000
+    assert on_page == total == footnotes and accounted == words
+    assert m.group(7) == "EPUB"
+
+
+def test_a_note_missing_from_the_epub_is_named(built, tmp_path):  # noqa: F811
+    removed = []
+
+    def drop(name, data):
+        m = re.search(rb'<aside class="footnote" id="([^"]+)"', data) if name.endswith(".xhtml") and not removed else None
+        if m:
+            removed.append(m.group(1).decode())
+            data = data.replace(m.group(0), b'<aside class="footnote" id="gone"', 1)
+        return data
+
+    broken = tmp_path / BOOKS[0]
+    broken.write_bytes(_rewrite_epub(built / BOOKS[0], drop))
+    assert removed
+    removed = removed[0]
+    result = run_cli("verify", str(broken), str(built / BOOKS[1]))
+    assert result.returncode == 1
+    errors = result.stderr.splitlines()
+    assert len(errors) == 1, result.stderr
+    assert re.match(rf"error: notes/[\w-]+\.xml:\d+: footnote “{removed}” is missing from the EPUB", errors[0]), errors
+
+
+def test_build_refuses_books_that_lost_a_witness_word(tmp_path):
+    project = copy_mini(tmp_path)
+    text = project / "edition" / "sample.xml"
+    text.write_text(text.read_text(encoding="utf-8").replace("1989, and Gorbachev", "1989, Gorbachev"), encoding="utf-8")
+    dist = project / "dist"
+    dist.mkdir()
+    previous = {"sample-edition.epub": b"previous epub", "sample-edition.pdf": b"previous pdf"}
+    for name, data in previous.items():
+        (dist / name).write_bytes(data)
+    result = run_cli("build", "--quiet", root=project)
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    errors = result.stderr.splitlines()
+    assert errors and all(e.startswith("error: edition/sample.xml: witness line ") for e in errors), errors
+    assert any("“and” is in the witness, not in the text" in e for e in errors), errors
+    assert {p.name: p.read_bytes() for p in dist.iterdir()} == previous
+
+
+def test_build_says_what_it_verified(tmp_path):
+    project = copy_mini(tmp_path)
+    result = run_cli("build", "--quiet", root=project)
+    assert result.returncode == 0, result.stderr
+    m = SUMMARY.search(result.stdout)
+    assert m and m.group(3) == m.group(4) == m.group(1) and m.group(5) == m.group(6), result.stdout
+    assert m.group(7) == "EPUB"
+
+
+def _rewrite_epub(book, change) -> bytes:
+    """The EPUB with `change(name, data)` applied to each member."""
+    source = zipfile.ZipFile(book)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in source.infolist():
+            dst.writestr(info, change(info.filename, source.read(info.filename)))
+    return out.getvalue()
+
+
+def test_a_word_lost_from_the_epub_is_named(built, tmp_path):  # noqa: F811
+    def drop(name, data):
+        return data.replace(b"abandoned the use of ration", b"abandoned the of ration", 1) if name.endswith("blunden-1993-collapse.xhtml") else data
+
+    broken = tmp_path / BOOKS[0]
+    broken.write_bytes(_rewrite_epub(built / BOOKS[0], drop))
+    result = run_cli("verify", str(broken))
+    assert result.returncode == 1
+    errors = result.stderr.splitlines()
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith("error: edition/blunden-1993-collapse.xml: the EPUB's reading text lost “use”"), errors
+
+
+def test_collate_compares_the_built_books(tmp_path):
+    project = copy_mini(tmp_path)
+    assert run_cli("build", "--quiet", root=project).returncode == 0
+    result = run_cli("collate", "--books", root=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for book in ("EPUB",):
+        m = re.search(rf"^sample \({book}\): (\d+) words and marks printed, (\d+) in the edited reading; 0 difference\(s\)$",
+                      result.stdout, re.M)
+        assert m and m.group(1) == m.group(2) and int(m.group(1)) > 30, result.stdout
+    assert re.search(r"^sample: 45 witness words, \d+ words and marks: \d+ in the text, 1 in corrections, "
+                     r"4 omitted in gaps \(boilerplate\); 0 unaccounted difference\(s\)$", result.stdout, re.M), result.stdout
