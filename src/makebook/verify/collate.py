@@ -51,8 +51,12 @@ class Collation:
         return f"{self.witness_words} witness words, {self.tokens} words and marks: " + ", ".join(parts)
 
 
+# Invisible characters the typography may insert (word joiners, zero-width spaces, soft hyphens).
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
 def tokens(text: str, kind: str = TEXT, line: int = 0) -> list[Token]:
-    return [Token(t, kind, line) for t in _TOKEN.findall(fold(text)) if t not in _DROPPED]
+    return [Token(t, kind, line) for t in _TOKEN.findall(fold(text.translate(_INVISIBLE))) if t not in _DROPPED]
 
 
 def _witness_tokens(raw: str) -> tuple[list[tuple[Token, int]], list[str], int]:
@@ -82,11 +86,11 @@ def _segments(el, kind: str, out: list) -> None:
     if tag in BLOCKS:
         out.append((" ", TEXT, line))
     if el.text:
-        out.append((fold(el.text), kind, line))
+        out.append((fold(el.text.translate(_INVISIBLE)), kind, line))
     for child in el:
         _segments(child, kind, out)
         if child.tail:
-            out.append((fold(child.tail), kind, child.sourceline or line))
+            out.append((fold(child.tail.translate(_INVISIBLE)), kind, child.sourceline or line))
     if tag in BLOCKS:
         out.append((" ", TEXT, line))
 
