@@ -30,10 +30,10 @@ def test_a_note_missing_from_the_epub_is_named(built, tmp_path):  # noqa: F811
     removed = []
 
     def drop(name, data):
-        m = re.search(rb'<aside class="footnote" id="([^"]+)"', data) if name.endswith(".xhtml") and not removed else None
+        m = re.search(rb'<li class="endnote" id="([^"]+)"', data) if name.endswith(".xhtml") and not removed else None
         if m:
             removed.append(m.group(1).decode())
-            data = data.replace(m.group(0), b'<aside class="footnote" id="gone"', 1)
+            data = data.replace(m.group(0), b'<li class="endnote" id="gone"', 1)
         return data
 
     broken = tmp_path / BOOKS[0]
