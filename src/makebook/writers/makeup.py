@@ -204,10 +204,10 @@ def repaired(doc, html: str, render):
         tree = lxml.html.document_fromstring(html)
         openings = {el.get("id") for el in tree.xpath("//section[@id]")}
         together = _split_on_one_page(doc.pages)
-        for n in together:
-            first, rest = tree.xpath(f"//span[@data-n='{n}'][contains(@class, 'footnote')]")[:2]
-            _join(first, rest)
-            whole.add(first.get("id"))
+        for first in tree.xpath("//span[@id]"):
+            if first.get("id") in together:
+                _join(first, first.getnext().getnext())  # the note, its call's marker, the rest
+                whole.add(first.get("id"))
         cuts = {k: v for k, v in notes_to_split(doc.pages, openings).items() if k not in whole}
         ladders = hyphen_ladders(doc.pages)
         if not cuts and not ladders and not together:
@@ -223,13 +223,13 @@ def repaired(doc, html: str, render):
 
 
 def _split_on_one_page(pages) -> set[str]:
-    """The numbers of the notes cut in two whose parts were laid out on the same page."""
+    """The ids of the notes cut in two whose parts were laid out on the same page."""
     out = set()
     for page in pages:
         area = note_area(page)
-        numbers = [box.element.get("data-n") for box in (area.children if area is not None else ())
-                   if box.element is not None]
-        out |= {n for n in numbers if numbers.count(n) > 1}
+        boxes = [box.element for box in (area.children if area is not None else ()) if box.element is not None]
+        continued = {el.get("data-n") for el in boxes if "continued" in (el.get("class") or "")}
+        out |= {el.get("id") for el in boxes if el.get("id") and el.get("data-n") in continued}
     return out
 
 
