@@ -498,7 +498,8 @@ NEW_CASES = [
          None, None, args=EPUB, exit=0, then=epub_holds("word0 word1", "word999 last-word.")),
     Case("note-cyrillic-and-entities", "notes", replace("notes/sample.xml", "A note on a quoted phrase.",
                                                         "Привилегии &amp; «номенклатура» &lt;sic&gt;."),
-         None, None, args=EPUB, exit=0, then=epub_holds("Привилегии &amp; «номенклатура» &lt;sic&gt;.")),
+         # (the renderer keeps an ampersand from beginning a line: a no-break space before it)
+         None, None, args=EPUB, exit=0, then=epub_holds("Привилегии\u00a0&amp; «номенклатура» &lt;sic&gt;.")),
     # Comments and processing instructions in any input lose no text (they are dropped at parsing).
     Case("comment-in-note", "notes", replace("notes/sample.xml", "A note on a quoted phrase.",
                                              "A note <!-- editor: check --> on a <hi rend=\"italic\">quoted</hi> phrase, kept whole."),

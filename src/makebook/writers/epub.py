@@ -50,6 +50,17 @@ def _xml(el: etree._Element) -> str:
                             etree.tostring(el, encoding="unicode", method="xml"))
 
 
+def _before_contents(docs: dict[str, list[etree._Element]], marks: list[PageMark], front: list[str]) -> int:
+    """How many front-matter pages the PDF prints before its contents page (1, the title
+    page, without a PDF layout)."""
+    owner = {el.get("id"): name for name, roots in docs.items() for root in roots for el in root.iter() if el.get("id")}
+    ids = [m.element_id for m in marks]
+    if "contents" not in ids:
+        return 1
+    seen = {owner.get(i) for i in ids[:ids.index("contents")]}
+    return max((k + 1 for k, name in enumerate(front) if name in seen), default=0)
+
+
 def release_time(merged: Merged, contents: list[bytes]) -> datetime:
     """dcterms:modified: SOURCE_DATE_EPOCH if set; else the day of the latest revision in the
     sources, at a time of day taken from a hash of everything the book contains, so that a
@@ -99,10 +110,11 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
     book_pages: list[Page] = pages(merged, Target("epub", lambda i: f"#{i}"))
     docs = {p.name: [p.section, *p.after] for p in book_pages}
     point_links(docs, ".xhtml")
-    # The contents follow the front matter, where the PDF has its contents page, so that the
-    # spine and the page list run in the same order.
+    # The contents stand where the PDF prints its contents page, so that the spine and the
+    # page list run in the same order.
     front = [p.name for p in book_pages if p.matter == "front"]
-    spine_names = ["cover", *front, "nav", *(p.name for p in book_pages if p.matter != "front")]
+    before = _before_contents(docs, marks, front)
+    spine_names = ["cover", *front[:before], "nav", *front[before:], *(p.name for p in book_pages if p.matter != "front")]
     page_list, contents_page = mark_pages(docs, marks, ".xhtml", spine_names)
 
     meta = merged.edition.metadata
