@@ -2,6 +2,7 @@
 texts, back matter, colophon. Each page is XHTML sections rendered from the merged model."""
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -136,6 +137,20 @@ def colophon(merged: Merged, target: Target) -> Page:
     return Page("colophon", "Colophon", None, sec, matter="back")
 
 
+def _label(heading: etree._Element) -> str:
+    """A heading as the contents give it: its words, without the calls of notes and apparatus."""
+    bare = copy.deepcopy(heading)
+    for call in bare.xpath(".//a[contains(@class, 'app-call') or contains(@class, 'noteref')]"):
+        parent, tail = call.getparent(), call.tail or ""
+        prev = call.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        parent.remove(call)
+    return plain(bare)
+
+
 def pages(merged: Merged, target: Target) -> list[Page]:
     """Every page of the book, in reading order."""
     out = [half_title(merged)] if target.name == "pdf" else []
@@ -145,7 +160,7 @@ def pages(merged: Merged, target: Target) -> list[Page]:
                         "preface" if "principles" in sec.get("class") else "introduction", sec, matter="front"))
     for mt in merged.texts:
         rendered = render_text(mt, target)
-        children = [(h.get("id"), plain(h)) for h in rendered.section.iter("h2") if h.get("id")]
+        children = [(h.get("id"), _label(h)) for h in rendered.section.iter("h2") if h.get("id")]
         out.append(Page(f"text-{mt.id}", mt.text.title, "bodymatter" if mt is merged.texts[0] else None,
                         rendered.section, rendered.after, "body", children, mt.text.author))
     out.append(Page("glossary", "Glossary", "glossary", glossary_section(merged, target), matter="back"))
