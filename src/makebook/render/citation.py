@@ -9,6 +9,7 @@ from datetime import date
 
 from ..merge.document import Merged, MergedText
 from .dates import source_date
+from .matter import edition_field
 
 
 @dataclass
@@ -30,12 +31,10 @@ class Citation:
 
 def cite(merged: Merged, mt: MergedText, base_url: str | None = None) -> Citation:
     meta = merged.edition.metadata
-    version = merged.edition.meta.xpath("string(//tei:editionStmt/tei:edition/@n)",
-                                        namespaces={"tei": "http://www.tei-c.org/ns/1.0"})
     return Citation(
         key=mt.id, authors=[mt.text.author], title=mt.text.title,
         original=mt.text.header("tei:fileDesc/tei:publicationStmt/tei:publisher"), original_date=mt.text.date,
-        book=f"{meta.title}: {meta.subtitle}", editors=meta.editors, version=version, publisher=meta.publisher,
+        book=f"{meta.title}: {meta.subtitle}", editors=meta.editors, version=edition_field(merged, "//tei:editionStmt/tei:edition/@n"), publisher=meta.publisher,
         issued=source_date(merged).date(), url=f"{base_url}text-{mt.id}.html" if base_url else None)
 
 

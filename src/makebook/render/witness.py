@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from lxml import etree
@@ -57,8 +58,8 @@ class _Reading:
                 self.words.append(_Word(key, *owner))
         starts = sorted(offsets)
         # A point's place among the words: the first word that begins at or after it.
-        self.points = [(next((offsets[s] for s in starts if s >= at), len(self.words)), app, kind, qty)
-                       for at, app, kind, qty in self.points]
+        self.points = [(offsets[starts[i]] if (i := bisect_left(starts, at)) < len(starts) else len(self.words),
+                        app, kind, qty) for at, app, kind, qty in self.points]
 
     def _add(self, text: str | None, app, kind) -> None:
         if text:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from ..merge.document import Merged
 from ..render.book import Page, pages, templates
 from ..render.builder import EPUB_NS, E, Target
-from ..render.citation import bibtex, cite, csl_json, ris, sentence
+from ..render.citation import Citation, bibtex, cite, csl_json, ris, sentence
 from ..render.links import mark_pages, point_links
 from ..render.pagemap import PageMark
 from ..render.witness import witness_section
@@ -45,8 +45,9 @@ def write_web(merged: Merged, marks: list[PageMark], folder: Path) -> None:
     for roots in files.values():
         _visible_pages(roots)
     texts = {f"text-{mt.id}": mt for mt in merged.texts}
+    citations = {mt.id: cite(merged, mt) for mt in merged.texts}
     for name, mt in texts.items():
-        _cite_paragraphs(merged, mt, files[name])
+        _cite_paragraphs(citations[mt.id], files[name])
     files["search"] = [E("section", {"class": "search", "aria-label": "Search"}, E("h1", text="Search"),
                          E("div", {"id": "search"}),
                          E("p", {"class": "search-note"}, text="Search needs the site to be served over HTTP "
@@ -57,13 +58,14 @@ def write_web(merged: Merged, marks: list[PageMark], folder: Path) -> None:
         mt = texts.get(name)
         html = shell.render(lang=merged.edition.metadata.language, title=titles[name], book=merged.edition.metadata,
                             name=name, searchable=not name.startswith(("witness-", "search")),
-                            meta=_highwire(merged, mt) if mt else [], jsonld=Markup(_jsonld(merged, mt)) if mt else "",
+                            meta=_highwire(citations[mt.id], merged.edition.metadata.language) if mt else [],
+                            jsonld=Markup(_jsonld(citations[mt.id])) if mt else "",
                             content=Markup("\n".join(_html(r) for r in roots)))
         (folder / f"{name}.html").write_text(html, encoding="utf-8")
     (folder / "cite").mkdir()
     for mt in merged.texts:
         for ext, export in EXPORTS.items():
-            (folder / "cite" / f"{mt.id}.{ext}").write_text(export(cite(merged, mt)), encoding="utf-8", newline="")
+            (folder / "cite" / f"{mt.id}.{ext}").write_text(export(citations[mt.id]), encoding="utf-8", newline="")
     for asset in ASSETS:
         shutil.copyfile(merged.edition.styles / asset, folder / asset)
     shutil.copytree(merged.edition.styles / "fonts", folder / "fonts")
@@ -129,9 +131,8 @@ def _witness_page(merged: Merged, mt) -> etree._Element:
     return sec
 
 
-def _cite_paragraphs(merged: Merged, mt, roots: list[etree._Element]) -> None:
+def _cite_paragraphs(c: Citation, roots: list[etree._Element]) -> None:
     """Each numbered paragraph carries its citation, with the PDF page it begins on."""
-    c = cite(merged, mt)
     page = None
     section = roots[0]
     for el in section.iter():
@@ -145,24 +146,22 @@ def _cite_paragraphs(merged: Merged, mt, roots: list[etree._Element]) -> None:
     for i, ext in enumerate(EXPORTS):
         if i:
             links[-1].tail = " · "
-        links.append(E("a", {"href": f"cite/{mt.id}.{ext}", "download": f"{mt.id}.{ext}"},
+        links.append(E("a", {"href": f"cite/{c.key}.{ext}", "download": f"{c.key}.{ext}"},
                        text={"bib": "BibTeX", "ris": "RIS", "json": "CSL-JSON"}[ext]))
     box.append(links)
     headnote = section.find("section[@class='headnote']")
     (headnote if headnote is not None else section[0]).addnext(box)
 
 
-def _highwire(merged: Merged, mt) -> list[tuple[str, str]]:
+def _highwire(c: Citation, language: str) -> list[tuple[str, str]]:
     """The citation_* tags that Zotero and Google Scholar read."""
-    c = cite(merged, mt)
     return [("citation_title", c.title), *[("citation_author", a) for a in c.authors],
             ("citation_inbook_title", c.book), *[("citation_editor", e) for e in c.editors],
             ("citation_publisher", c.publisher), ("citation_publication_date", c.issued.strftime("%Y/%m/%d")),
-            ("citation_language", merged.edition.metadata.language)]
+            ("citation_language", language)]
 
 
-def _jsonld(merged: Merged, mt) -> str:
-    c = cite(merged, mt)
+def _jsonld(c: Citation) -> str:
     data = {"@context": "https://schema.org", "@type": "Chapter", "name": c.title,
             "author": [{"@type": "Person" if " " in a else "Organization", "name": a} for a in c.authors],
             "datePublished": c.original_date, "publisher": {"@type": "Organization", "name": c.original},
