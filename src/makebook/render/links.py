@@ -2,6 +2,8 @@
 holds their target, and the PDF's page breaks marked where each printed page begins."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lxml import etree
 
 from .builder import EPUB_NS
@@ -26,12 +28,20 @@ _INLINE = {"a", "span", "abbr", "i", "em", "b", "strong", "q", "dfn"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
+def pagebreak(label: str) -> etree._Element:
+    """The page-break marker of an ebook: a landmark for reading systems and assistive technology."""
+    return etree.Element("span", {"id": f"page-{label}", "role": "doc-pagebreak",
+                                  f"{{{EPUB_NS}}}type": "pagebreak", "aria-label": label})
+
+
 def mark_pages(docs: dict[str, list[etree._Element]], marks: list[PageMark], ext: str,
-               spine: list[str] | None = None) -> tuple[list[dict], str | None]:
-    """Insert a page-break marker at the first element of each PDF page: before a heading,
-    never inside it, so a screen reader does not read the page number as part of the title.
-    Returns the page list in the order of `spine` (file names; else that of `docs`), and the
-    label of the PDF's contents page (its marker goes in the navigation document)."""
+               spine: list[str] | None = None,
+               marker: Callable[[str], etree._Element] = pagebreak) -> tuple[list[dict], str | None]:
+    """Insert a page-break marker (made by `marker` from the page's label, with the id
+    'page-LABEL') at the first element of each PDF page: before a heading, never inside it, so
+    a screen reader does not read the page number as part of the title. Returns the page list
+    in the order of `spine` (file names; else that of `docs`), and the label of the PDF's
+    contents page (its marker goes in the navigation document)."""
     by_id = {el.get("id"): (name, el) for name, roots in docs.items() for root in roots for el in root.iter() if el.get("id")}
     placed, contents = [], None
     for mark in marks:
@@ -44,19 +54,18 @@ def mark_pages(docs: dict[str, list[etree._Element]], marks: list[PageMark], ext
         name, host = by_id[mark.element_id]
         while host.tag in _CONTAINERS and len(host):
             host = host[-1 if mark.at_end else 0]  # a marker may not stand directly in a list or a sectioning element
-        marker = etree.Element("span", {"id": f"page-{mark.label}", "role": "doc-pagebreak",
-                                        f"{{{EPUB_NS}}}type": "pagebreak", "aria-label": mark.label})
+        span = marker(mark.label)
         if mark.at_end:
             if host.tag in _INLINE or host.tag in _HEADINGS:
-                host.addnext(marker)
+                host.addnext(span)
             else:
-                host.append(marker)
+                host.append(span)
         elif host.tag in _INLINE or host.tag in _HEADINGS:
-            host.addprevious(marker)
+            host.addprevious(span)
         else:
-            marker.tail, host.text = host.text, None
-            host.insert(0, marker)
-        placed.append((name, marker, mark.label))
+            span.tail, host.text = host.text, None
+            host.insert(0, span)
+        placed.append((name, span, mark.label))
     order = {name: i for i, name in enumerate(spine or docs)}
     position = {el: i for roots in docs.values()
                 for i, el in enumerate(el for root in roots for el in root.iter("span"))}

@@ -38,12 +38,9 @@ def write_web(merged: Merged, marks: list[PageMark], folder: Path) -> None:
         files[name] = [_witness_page(merged, mt)]
         titles[name] = f"The witness of “{mt.text.title}”"
     point_links(files, ".html")
-    _, contents_page = mark_pages(files, marks, ".html")
+    _, contents_page = mark_pages(files, marks, ".html", marker=_pagemark)
     if contents_page:
-        files["index"][1].insert(0, E("span", {"id": f"page-{contents_page}", "role": "doc-pagebreak",
-                                               "aria-label": contents_page}))
-    for roots in files.values():
-        _visible_pages(roots)
+        files["index"][1].insert(0, _pagemark(contents_page))
     texts = {f"text-{mt.id}": mt for mt in merged.texts}
     citations = {mt.id: cite(merged, mt) for mt in merged.texts}
     for name, mt in texts.items():
@@ -80,17 +77,11 @@ def _html(root: etree._Element) -> str:
     return etree.tostring(root, encoding="unicode", method="html")
 
 
-def _visible_pages(roots: list[etree._Element]) -> None:
+def _pagemark(label: str) -> etree._Element:
     """On the web a page break of the PDF is a discreet visible mark, not a landmark for
     assistive technology (which would read it out in mid-sentence)."""
-    for root in roots:
-        for el in root.xpath(".//*[@role='doc-pagebreak']"):
-            label = el.attrib.pop("aria-label")
-            del el.attrib["role"]
-            el.attrib.pop(f"{{{EPUB_NS}}}type", None)
-            el.set("class", "pagemark")
-            el.set("data-page", label)
-            el.set("title", f"page {label} of the PDF edition")
+    return E("span", {"id": f"page-{label}", "class": "pagemark", "data-page": label,
+                      "title": f"page {label} of the PDF edition"})
 
 
 def _contents(merged: Merged, book_pages: list[Page]) -> etree._Element:
