@@ -858,6 +858,19 @@ def test_corrupt_cache_is_ignored(project: Path, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+
+def test_output_cut_short_by_its_reader_is_no_failure(project: Path, tmp_path: Path) -> None:
+    """`makebook build | head -0`: the reader has gone before the first line; the build still
+    finishes, publishes and exits 0, and says nothing about a broken pipe."""
+    dist = tmp_path / "dist"
+    proc = subprocess.Popen([*CLI, "--root", str(project), "build", "--format", "epub", "--out", str(dist)],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0, stderr
+    assert stderr == ""
+    assert (dist / "sample-edition.epub").is_file()
+
 # Faults of the machine and of makebook itself, injected where they would strike -------
 # (in-process: a full disk or a defect cannot be made with files alone)
 

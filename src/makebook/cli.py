@@ -34,10 +34,38 @@ def report(errors: list[EditionError]) -> None:
         click.echo(f"{len(errors)} errors", err=True)
 
 
+class _OutputUntilClosed:
+    """Standard output that outlives its reader: when the reader goes (`makebook collate |
+    head`), the rest of the output is dropped and the command still finishes, with its own
+    exit code, instead of failing half-way on a broken pipe."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        return self._guard(self._stream.write, text)
+
+    def flush(self):
+        return self._guard(self._stream.flush)
+
+    def _guard(self, call, *args):
+        try:
+            return call(*args)
+        except BrokenPipeError:
+            # What is still buffered, and all that follows, goes nowhere (Python's advice for SIGPIPE).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+            return len(args[0]) if args else None
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 class _Group(click.Group):
     """Turns every failure into one-line messages and its exit code, never a traceback."""
 
     def main(self, args=None, prog_name=None, **extra):  # noqa: D102
+        if not isinstance(sys.stdout, _OutputUntilClosed):
+            sys.stdout = _OutputUntilClosed(sys.stdout)
         try:
             rv = super().main(args, prog_name or "makebook", standalone_mode=False, **extra)
         except click.UsageError as err:
