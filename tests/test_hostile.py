@@ -842,6 +842,22 @@ def test_check_reports_every_error_at_once(project: Path, tmp_path: Path) -> Non
     assert "notes/sample.xml:7:" in lines[1] and "sample-privileges" in lines[1], proc.stderr
 
 
+
+SCHEMA_CASES = [c for c in CASES if c.kind == "schema" and isinstance(c.line, str) and c.line != ANY
+                and "malformed XML" not in c.says]
+
+
+@pytest.mark.parametrize("case", SCHEMA_CASES, ids=[c.id for c in SCHEMA_CASES])
+def test_schema_error_points_at_the_element_or_attribute(case: Case, project: Path, tmp_path: Path) -> None:
+    """A schema error's column is where the marked element or attribute begins on its line."""
+    case.breaker(project)
+    proc = run_cli(project, "check", cwd=tmp_path)
+    data = (project / case.file).read_text(encoding="utf-8")
+    at = data.index(case.line)
+    expected = (data[:at].count("\n") + 1, at - data.rfind("\n", 0, at))
+    located = [m for m in map(ERROR_LINE.match, proc.stderr.splitlines()) if m and m["line"]]
+    assert any((int(m["line"]), int(m["col"] or 0)) == expected for m in located), (expected, proc.stderr)
+
 def test_broken_text_does_not_blame_its_notes(project: Path, tmp_path: Path) -> None:
     replace("edition/sample.xml", "<q>its privileges</q>", "<q>its privileges")(project)
     proc = run_cli(project, "check", cwd=tmp_path)

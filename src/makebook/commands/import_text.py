@@ -36,7 +36,7 @@ def import_text(root: Path, witness: Path, text_id: str, force: bool) -> None:
         raise EditionError(target, None, "already exists", "pass --force to overwrite the hand-corrected text")
     made = draft(witness, text_id, datetime.now(timezone.utc).date(), site_rules(root))
     data = made.xml.encode("utf-8")
-    problems = validate(parse_bytes(data, target), "tei-edition", target)
+    problems = validate(parse_bytes(data, target), "tei-edition", target, data)
     if problems:  # the importer's own fault: never write a draft that fails the schema
         raise RuntimeError(f"the draft of {witness.name} does not validate: {problems[0]}")
     write_atomic(target, data, keep_mode=True)

@@ -123,7 +123,7 @@ def add_note(root: Path, text_id: str, anchor: str, note_type: str, prefix: str 
 def _check(path: Path, data: bytes, before: list[bytes], index: int) -> None:
     """Refuse to write unless the new file is valid and holds every old note, unchanged, around the new one."""
     tree = parse_bytes(data, path)
-    problems = validate(tree, "notes", path)
+    problems = validate(tree, "notes", path, data)
     after = _notes_of(tree)
     if problems or after[:index] + after[index + 1:] != before:
         raise EditionError(path, None, "the note could not be inserted without changing the rest of the file; nothing written",
