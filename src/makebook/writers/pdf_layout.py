@@ -32,16 +32,17 @@ from .pdf_merge import merge
 from .pdf_part import LaidPart, lay_out_part
 
 MAX_ROUNDS = 10  # a first build takes three or four (texts and front; the matter printing their folios; the glossary and contents again), then a check
-CODE = [Path(__file__).parent / name for name in ("pdf_part.py", "footnote_fix.py", "makeup.py", "faces.py")]
+CODE = [Path(__file__).parent / name for name in ("pdf_part.py", "pdf_text.py", "footnote_fix.py", "makeup.py", "faces.py")]
 
 
 @dataclass
 class Layout:
-    """The laid-out book: its PDF, each page's folio and anchors, and what it cost."""
+    """The laid-out book: its PDF, each page's folio, anchors and text, and what it cost."""
 
     pdf: bytes
     folios: list[str]
     pages: list[dict[str, tuple[float, float]]]
+    texts: list[list[list[str]]]  # each page's runs of text (pdf_text.py)
     laid_out: int  # pages laid out by this build (parts from the cache not counted)
 
     def marks(self) -> list[PageMark]:
@@ -115,7 +116,9 @@ def _cached(cache: PartCache, key: str) -> LaidPart | None:
     if hit is None:
         return None
     pdf, meta = hit
-    return LaidPart(pdf, meta["start"], [{k: tuple(v) for k, v in page.items()} for page in meta["pages"]])
+    if "texts" not in meta:  # laid out before the parts kept their text
+        return None
+    return LaidPart(pdf, meta["start"], [{k: tuple(v) for k, v in page.items()} for page in meta["pages"]], meta["texts"])
 
 
 def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Layout:
@@ -153,12 +156,14 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
             laid_out += len(result.pages)
         for part in ready:
             keys[part.name] = _key(part, laid[part.name].start, styles, css)
-            cache.put(keys[part.name], laid[part.name].pdf, {"start": laid[part.name].start, "pages": laid[part.name].pages})
+            cache.put(keys[part.name], laid[part.name].pdf,
+                      {"start": laid[part.name].start, "pages": laid[part.name].pages, "texts": laid[part.name].texts})
     pdf = merge([laid[p.name].pdf for p in parts], _labels(parts, laid))
     folio_list = [roman(laid[p.name].start + i) if p.front else str(laid[p.name].start + i)
                   for p in parts for i in range(len(laid[p.name].pages))]
     cache.save_layout([(p.name, p.front, keys[p.name]) for p in parts], laid_out, len(folio_list))
-    return Layout(pdf, folio_list, [page for p in parts for page in laid[p.name].pages], laid_out)
+    return Layout(pdf, folio_list, [page for p in parts for page in laid[p.name].pages],
+                  [text for p in parts for text in laid[p.name].texts], laid_out)
 
 
 def _ready(stale: list[Part], folios: dict[str, str]) -> list[Part]:

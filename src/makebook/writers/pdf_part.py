@@ -20,15 +20,18 @@ from ..errors import ErrorList
 from . import footnote_fix
 from .faces import VendoredFonts, check_faces
 from .makeup import outer_margin_numbers, repaired
+from .pdf_text import page_text
 
 
 @dataclass
 class LaidPart:
-    """A part after layout: its PDF and, page by page, where each anchor landed (x, y)."""
+    """A part after layout: its PDF and, page by page, where each anchor landed (x, y) and
+    the text it prints (pdf_text.py)."""
 
     pdf: bytes
     start: int  # its first folio
     pages: list[dict[str, tuple[float, float]]]
+    texts: list[list[list[str]]]
 
 
 def render(styles: Path, html: str, extra_css: str = ""):
@@ -84,7 +87,8 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
             doc = doc.copy(doc.pages[:-1])
         check_faces(doc.pages, styles / "print.css", sources)
         pages = [{k: (round(v[0], 2), round(v[1], 2)) for k, v in page.anchors.items()} for page in doc.pages]
-        conn.send(("done", LaidPart(doc.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True), start, pages)))
+        texts = [page_text(page) for page in doc.pages]
+        conn.send(("done", LaidPart(doc.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True), start, pages, texts)))
     except ErrorList as errs:
         conn.send(("invalid", errs.errors))
     except BaseException:  # noqa: BLE001 (reported to the parent, which raises)
