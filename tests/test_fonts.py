@@ -81,3 +81,43 @@ def test_a_character_no_face_draws_stops_the_build(tmp_path):
     assert len(errors) == 1, result.stderr
     assert f"edition/sample.xml:{line}: character U+2603 “☃” (SNOWMAN)" in errors[0]
     assert sorted(p.name for p in dist.iterdir()) == ["keep.txt"]
+
+
+
+def _outlined(font) -> set[int]:
+    """The ids of a font's glyphs that have an outline."""
+    from fontTools.pens.boundsPen import BoundsPen
+
+    glyphs, out = font.getGlyphSet(), set()
+    for gid, name in enumerate(font.getGlyphOrder()):
+        pen = BoundsPen(glyphs)
+        glyphs[name].draw(pen)
+        if pen.bounds is not None:
+            out.add(gid)
+    return out
+
+
+def test_each_face_is_embedded_once_with_every_glyph_the_pages_draw(built):  # noqa: F811
+    import io
+    from collections import Counter
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    vendored = {TTFont(p)["name"].getDebugName(6): p for p in (ROOT / "styles" / "fonts").glob("*.otf")}
+    pdf = pikepdf.open(built / BOOKS[1])
+    fonts = {o.objgen: o for page in pdf.pages for o in page.obj.Resources.Font.values()}
+    names = Counter(str(f.BaseFont).split("+")[1] for f in fonts.values())
+    programs: dict[str, set] = {}
+    for font in fonts.values():
+        cid_font = font.DescendantFonts[0]
+        stream = cid_font.FontDescriptor.FontFile3
+        program = TTFont(io.BytesIO(stream.read_bytes()))
+        face = program["name"].getDebugName(6)
+        programs.setdefault(face, set()).add(stream.objgen)
+        w = list(cid_font.W)
+        drawn = {int(w[i]) + k for i in range(0, len(w), 2) for k in range(len(w[i + 1]))}
+        # every glyph the pages draw with the font has its outline (if it has one) in the one subset
+        assert drawn & _outlined(TTFont(vendored[face])) <= _outlined(program), font.BaseFont
+    assert names and set(names.values()) == {1}, names  # one font dictionary per face and variant
+    assert "EBGaramond12-Regular" in programs and all(len(s) == 1 for s in programs.values()), programs

@@ -27,6 +27,7 @@ from ..errors import EditionError, ErrorList
 from ..merge.document import Merged
 from ..render.book import title
 from ..render.pagemap import PageMap, PageMark, wrong_folios
+from .faces import vendored_faces
 from .pdf import Part, book_parts
 from .pdf_merge import merge
 from .pdf_part import LaidPart, lay_out_part
@@ -158,7 +159,8 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
             keys[part.name] = _key(part, laid[part.name].start, styles, css)
             cache.put(keys[part.name], laid[part.name].pdf,
                       {"start": laid[part.name].start, "pages": laid[part.name].pages, "texts": laid[part.name].texts})
-    pdf = merge([laid[p.name].pdf for p in parts], _labels(parts, laid))
+    faces = [f.path for f in vendored_faces(styles / "print.css").values()]
+    pdf = merge([laid[p.name].pdf for p in parts], _labels(parts, laid), faces)
     folio_list = [roman(laid[p.name].start + i) if p.front else str(laid[p.name].start + i)
                   for p in parts for i in range(len(laid[p.name].pages))]
     cache.save_layout([(p.name, p.front, keys[p.name]) for p in parts], laid_out, len(folio_list))

@@ -5,23 +5,27 @@ document information, the structure tree's root. Every other part's pages, struc
 elements, bookmarks and named destinations are copied in, with their structure keys
 renumbered after those before them. A link to another part is written by WeasyPrint as a
 URI (`CROSS` + id, see pdf.cross_part_links) and becomes a link to the named destination
-here. qpdf writes the
-result with a content-derived /ID, so the same parts give the same bytes.
+here. The parts' fonts become one per face (pdf_fonts.py). qpdf writes the result with a content-derived /ID, so the same parts give the same bytes.
 """
 from __future__ import annotations
 
 import warnings
 from io import BytesIO
 
+from pathlib import Path
+
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
+
+from .pdf_fonts import share_subsets
 
 CROSS = "makebook-part:"
 
 
-def merge(parts: list[bytes], labels: list[tuple[int, str]]) -> bytes:
+def merge(parts: list[bytes], labels: list[tuple[int, str]], faces: list[Path]) -> bytes:
     """One PDF from the parts' PDFs, in order. `labels`: (first page index, style) of each
-    run of page labels, style "r" (lower roman) or "D" (arabic), numbered from 1."""
+    run of page labels, style "r" (lower roman) or "D" (arabic), numbered from 1; `faces`:
+    the vendored font files the parts' fonts are subsets of."""
     out = pikepdf.open(BytesIO(parts[0]))
     root = out.Root.StructTreeRoot
     document = root.K[0]
@@ -56,6 +60,7 @@ def merge(parts: list[bytes], labels: list[tuple[int, str]]) -> bytes:
         outline.extend(copied[3])
     _link_outline(out, outline, count)
     _link_across(out)
+    share_subsets(out, faces)
     out.Root.Names.Dests = Dictionary(Names=Array([x for name in sorted(dests) for x in (String(name), dests[name])]))
     out.Root.PageMode = Name.UseOutlines  # the outline shown when the PDF is opened
     out.Root.PageLabels = Dictionary(Nums=Array([x for start, style in labels
