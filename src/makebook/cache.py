@@ -140,11 +140,12 @@ class PartCache:
         except (OSError, ValueError, KeyError, TypeError):
             return []
 
-    def save_layout(self, parts: list[tuple[str, bool, str]], laid_out: int, printed: int) -> None:
-        """Record this layout (and how many pages it laid out for how many printed); drop
-        the parts used neither by it nor by the one before."""
+    def save_layout(self, parts: list[tuple[str, bool, str]], laid_out: dict[str, int], printed: int) -> None:
+        """Record this layout (and how many pages it laid out, in all and for each part, for
+        how many printed); drop the parts used neither by it nor by the one before."""
         keep = {key for _, _, key in parts + self.last_layout()}
-        write_atomic(self.index, json.dumps({"parts": parts, "laid_out": laid_out, "printed": printed}).encode())
+        write_atomic(self.index, json.dumps({"parts": parts, "laid_out": sum(laid_out.values()),
+                                             "laid_out_by_part": laid_out, "printed": printed}).encode())
         for path in self.dir.glob("*.*"):
             if path.stem not in keep:
                 path.unlink(missing_ok=True)

@@ -44,7 +44,7 @@ class Layout:
     folios: list[str]
     pages: list[dict[str, tuple[float, float]]]
     texts: list[list[list[str]]]  # each page's runs of text (pdf_text.py)
-    laid_out: int  # pages laid out by this build (parts from the cache not counted)
+    laid_out: int  # pages WeasyPrint laid out in this build, repairs included (parts from the cache not counted)
 
     def marks(self) -> list[PageMark]:
         """For each page, its folio and the first new element id on it (topmost, then leftmost),
@@ -131,7 +131,7 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
     order = [(name, front) for name, front, _ in last]
     laid = {name: part for name, _, key in last if (part := _cached(cache, key)) is not None}  # estimates
     keys: dict[str, str] = {}  # name -> key of the part as laid out by this build
-    laid_out = 0
+    laid_out: dict[str, int] = {}  # name -> pages WeasyPrint laid out for the part in this build
     for round_ in range(MAX_ROUNDS + 1):
         folios = _folios(order, laid)
         parts = book_parts(merged, folios)
@@ -154,7 +154,7 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
         ready = _ready(stale, folios)
         for name, result in _run(parts, ready, laid, styles, css, sources, workers).items():
             laid[name] = result
-            laid_out += len(result.pages)
+            laid_out[name] = laid_out.get(name, 0) + result.laid_out
         for part in ready:
             keys[part.name] = _key(part, laid[part.name].start, styles, css)
             cache.put(keys[part.name], laid[part.name].pdf,
@@ -165,7 +165,7 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
                   for p in parts for i in range(len(laid[p.name].pages))]
     cache.save_layout([(p.name, p.front, keys[p.name]) for p in parts], laid_out, len(folio_list))
     return Layout(pdf, folio_list, [page for p in parts for page in laid[p.name].pages],
-                  [text for p in parts for text in laid[p.name].texts], laid_out)
+                  [text for p in parts for text in laid[p.name].texts], sum(laid_out.values()))
 
 
 def _ready(stale: list[Part], folios: dict[str, str]) -> list[Part]:

@@ -1,10 +1,11 @@
 """One part of the PDF laid out and written by WeasyPrint, in a child process.
 
 A part's folios depend on the page counts of the parts before it, which are being laid
-out at the same time in other processes. WeasyPrint paginates first and draws the running
+out at the same time in other processes. WeasyPrint paginates first and makes the running
 heads (the only place a part prints its own folios) once pagination is done; so the child
-paginates, sends its page count to the parent, waits for its first folio, and only then
-makes the heads. One layout per part, whatever the order the parts finish in.
+lays the part out (and repairs its make-up) with folios from 1, sends its page count to the
+parent, waits for its first folio, and then makes the heads of its last layout again. No
+part is laid out again for its folios, whatever the order the parts finish in.
 """
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from pathlib import Path
 
 import weasyprint.layout
 from weasyprint import CSS, HTML
+from weasyprint.document import Page
+from weasyprint.formatting_structure.boxes import MarginBox
+from weasyprint.layout.background import layout_backgrounds
 
 from ..errors import ErrorList
 from . import footnote_fix
@@ -32,6 +36,7 @@ class LaidPart:
     start: int  # its first folio
     pages: list[dict[str, tuple[float, float]]]
     texts: list[list[list[str]]]
+    laid_out: int = 0  # pages WeasyPrint laid out to make it (its make-up repairs included)
 
 
 def render(styles: Path, html: str, extra_css: str = ""):
@@ -49,20 +54,26 @@ def render(styles: Path, html: str, extra_css: str = ""):
 MAKE_MARGIN_BOXES = weasyprint.layout.make_margin_boxes  # WeasyPrint's own, before any part's
 
 
-def _heads_from(first_folio):
-    """A make_margin_boxes that asks `first_folio(page_count)` for the part's first folio
-    when the first head is drawn, and numbers the pages from it."""
-    original = MAKE_MARGIN_BOXES
-    offset = None
+_made: list = []  # (context, page box, page state) of each page laid out, as WeasyPrint makes its heads
 
-    def make_margin_boxes(context, page, state):
-        nonlocal offset
-        if offset is None:
-            offset = first_folio(len(context.page_maker) - 1) - 1
+
+def _recording_margin_boxes(context, page, state):
+    _made.append((context, page, state))
+    return MAKE_MARGIN_BOXES(context, page, state)
+
+
+def _number_from(doc, made: list, first_folio: int) -> None:
+    """Make the running heads of a laid-out part again, its pages numbered from
+    `first_folio`: WeasyPrint makes them, the only boxes printing a folio, once pagination
+    is done, and the pages stay as they were laid out."""
+    for number, (context, page, state) in enumerate(made, 1):
         state = copy.deepcopy(state)
-        state[1]["page"] = [value + offset for value in state[1]["page"]]
-        return original(context, page, state)
-    return make_margin_boxes
+        state[1]["page"] = [value + first_folio - 1 for value in state[1]["page"]]
+        context.current_page = number
+        page.children = (*(c for c in page.children if not isinstance(c, MarginBox)),
+                         *MAKE_MARGIN_BOXES(context, page, state))
+        layout_backgrounds(page, context.get_image_from_uri)
+    doc.pages[:] = [Page(page._page_box) for page in doc.pages]
 
 
 def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: list[Path], conn) -> None:
@@ -70,25 +81,31 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
     ("done", LaidPart), ("invalid", [EditionError…]) for characters no vendored face
     draws (`sources`: where to look for them), or ("error", traceback)."""
     try:
-        start = None
+        weasyprint.layout.make_margin_boxes = _recording_margin_boxes
+        last: dict = {}  # the HTML last laid out: its document and its pages' states
+        laid_out = 0
 
-        def first_folio(count: int) -> int:
-            nonlocal start
-            conn.send(("pages", count - 1 if pad else count))
-            start = conn.recv()
-            return start
-        # Laid out, and repaired, with provisional folios first, so that the page count
-        # sent is the final one; then laid out once more with the part's real folios.
-        weasyprint.layout.make_margin_boxes = _heads_from(lambda _count: 1)
-        html = repaired(render(styles, html, extra_css), html, lambda fixed: render(styles, fixed, extra_css))
-        weasyprint.layout.make_margin_boxes = _heads_from(first_folio)
-        doc = render(styles, html, extra_css)
+        def lay(text: str):
+            nonlocal laid_out
+            _made.clear()
+            doc = render(styles, text, extra_css)
+            laid_out += len(doc.pages)
+            last.clear()
+            last[text] = doc, list(_made)
+            return doc
+        # Laid out, and repaired, with folios from 1, so that the page count sent is the
+        # final one; then the heads of its last layout are made with its real folios.
+        html = repaired(lay(html), html, lay)
+        doc, made = last[html]  # repaired() ends on a layout of the HTML it returns
+        conn.send(("pages", len(doc.pages) - 1 if pad else len(doc.pages)))
+        start = conn.recv()
+        _number_from(doc, made, start)
         if pad:
             doc = doc.copy(doc.pages[:-1])
         check_faces(doc.pages, styles / "print.css", sources)
         pages = [{k: (round(v[0], 2), round(v[1], 2)) for k, v in page.anchors.items()} for page in doc.pages]
         texts = [page_text(page) for page in doc.pages]
-        conn.send(("done", LaidPart(doc.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True), start, pages, texts)))
+        conn.send(("done", LaidPart(doc.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True), start, pages, texts, laid_out)))
     except ErrorList as errs:
         conn.send(("invalid", errs.errors))
     except BaseException:  # noqa: BLE001 (reported to the parent, which raises)
