@@ -132,6 +132,7 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
     laid = {name: part for name, _, key in last if (part := _cached(cache, key)) is not None}  # estimates
     keys: dict[str, str] = {}  # name -> key of the part as laid out by this build
     laid_out: dict[str, int] = {}  # name -> pages WeasyPrint laid out for the part in this build
+    tried: set[str] = set()  # parts given a trial layout in this build
     for round_ in range(MAX_ROUNDS + 1):
         folios = _folios(order, laid)
         parts = book_parts(merged, folios)
@@ -152,10 +153,17 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
                 laid[part.name], keys[part.name] = hit, wanted[part.name]
         stale = [p for p in stale if keys.get(p.name) != wanted[p.name]]
         ready = _ready(stale, folios)
-        for name, result in _run(parts, ready, laid, styles, css, sources, workers).items():
+        # A part printing folios not known yet will be laid out again once they are: its
+        # first layout is a trial, for its length and anchors only (not repaired, not written).
+        trials = {p.name for p in ready if p.name not in tried and any(a not in folios for a in p.printed)}
+        tried |= trials
+        for name, result in _run(parts, ready, laid, styles, css, sources, workers, trials).items():
             laid[name] = result
             laid_out[name] = laid_out.get(name, 0) + result.laid_out
         for part in ready:
+            if part.name in trials:
+                keys.pop(part.name, None)
+                continue
             keys[part.name] = _key(part, laid[part.name].start, styles, css)
             cache.put(keys[part.name], laid[part.name].pdf,
                       {"start": laid[part.name].start, "pages": laid[part.name].pages, "texts": laid[part.name].texts})
@@ -185,10 +193,10 @@ def _ready(stale: list[Part], folios: dict[str, str]) -> list[Part]:
 
 
 def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles: Path, css: str,
-         sources: list[Path], workers: int | None) -> dict[str, LaidPart]:
-    """Lay the `ready` parts out, one forked process each, at most `workers` at a time
-    (one per core), in reading order; tell each its first folio as soon as the page counts
-    of the parts before it are known."""
+         sources: list[Path], workers: int | None, trials: set[str]) -> dict[str, LaidPart]:
+    """Lay the `ready` parts out (those named in `trials` for a trial), one forked process
+    each, at most `workers` at a time (one per core), in reading order; tell each its first
+    folio as soon as the page counts of the parts before it are known."""
     ctx = multiprocessing.get_context("fork")
     workers = workers or os.cpu_count() or 1
     todo = list(ready)
@@ -202,7 +210,8 @@ def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles
             while todo and len(running) < workers:
                 part = todo.pop(0)
                 parent, child = ctx.Pipe()
-                proc = ctx.Process(target=lay_out_part, args=(styles, part.html, css, part.pad, sources, child), daemon=True)
+                proc = ctx.Process(target=lay_out_part, args=(styles, part.html, css, part.pad, sources, child,
+                                                                      part.name not in trials), daemon=True)
                 proc.start()
                 child.close()
                 running[parent] = (part, proc)

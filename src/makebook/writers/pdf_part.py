@@ -76,10 +76,12 @@ def _number_from(doc, made: list, first_folio: int) -> None:
     doc.pages[:] = [Page(page._page_box) for page in doc.pages]
 
 
-def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: list[Path], conn) -> None:
+def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: list[Path], conn,
+                 final: bool = True) -> None:
     """In a child: lay the part out; send ("pages", n), receive the first folio, send
     ("done", LaidPart), ("invalid", [EditionError…]) for characters no vendored face
-    draws (`sources`: where to look for them), or ("error", traceback)."""
+    draws (`sources`: where to look for them), or ("error", traceback). A layout not
+    `final` (a trial, for the part's length and anchors) is neither repaired nor written."""
     try:
         weasyprint.layout.make_margin_boxes = _recording_margin_boxes
         last: dict = {}  # the HTML last laid out: its document and its pages' states
@@ -95,15 +97,20 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
             return doc
         # Laid out, and repaired, with folios from 1, so that the page count sent is the
         # final one; then the heads of its last layout are made with its real folios.
-        html = repaired(lay(html), html, lay)
+        first = lay(html)
+        if final:
+            html = repaired(first, html, lay)
         doc, made = last[html]  # repaired() ends on a layout of the HTML it returns
         conn.send(("pages", len(doc.pages) - 1 if pad else len(doc.pages)))
         start = conn.recv()
         _number_from(doc, made, start)
         if pad:
             doc = doc.copy(doc.pages[:-1])
-        check_faces(doc.pages, styles / "print.css", sources)
         pages = [{k: (round(v[0], 2), round(v[1], 2)) for k, v in page.anchors.items()} for page in doc.pages]
+        if not final:
+            conn.send(("done", LaidPart(b"", start, pages, [], laid_out)))
+            return
+        check_faces(doc.pages, styles / "print.css", sources)
         texts = [page_text(page) for page in doc.pages]
         conn.send(("done", LaidPart(doc.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True), start, pages, texts, laid_out)))
     except ErrorList as errs:
