@@ -4,6 +4,7 @@ an NCX as rich as the nav, notes no reader hides, glossary semantics, theme-safe
 raster cover, and metadata that tells the truth (release date, page navigation)."""
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
@@ -11,7 +12,8 @@ import zipfile
 import pytest
 from lxml import etree
 
-from helpers import copy_mini, run_cli
+from helpers import ROOT, copy_mini, run_cli
+from makebook.sources.load import load
 from test_pipeline import built  # noqa: F401  (the session build)
 
 EPUB = "implosion-of-the-ussr.epub"
@@ -143,14 +145,83 @@ def test_note_calls_stand_after_the_punctuation(docs):
 
 def test_glossary_terms_definitions_and_links_carry_their_semantics(docs):
     glossary = docs["EPUB/glossary.xhtml"]
-    dts = glossary.xpath("//x:dl/x:dt", namespaces=NS)
+    dts = glossary.xpath("//x:dl/x:div/x:dt", namespaces=NS)
     assert dts and all(dt.xpath("x:dfn[@epub:type='glossterm']", namespaces=NS) for dt in dts)
-    assert all(dd.get("{http://www.idpf.org/2007/ops}type") == "glossdef" for dd in glossary.xpath("//x:dl/x:dd", namespaces=NS))
+    assert all(dd.get("{http://www.idpf.org/2007/ops}type") == "glossdef" for dd in glossary.xpath("//x:dl/x:div/x:dd", namespaces=NS))
+    assert len(glossary.xpath("//x:dl/*", namespaces=NS)) == len(dts)  # each term and its definition a group
     links = [a for d in docs.values() for a in d.xpath("//x:a[@class='gloss']", namespaces=NS)]
     assert len(links) > 50
     for a in links:
         assert a.get("{http://www.idpf.org/2007/ops}type") == "glossref" and a.get("role") == "doc-glossref"
-        assert glossary.xpath(f"//x:dd[@id='{a.get('href').split('#')[1]}']", namespaces=NS), a.get("href")
+        group = glossary.xpath(f"//x:dl/x:div[@id='{a.get('href').split('#')[1]}']", namespaces=NS)
+        assert group and [c.tag.split("}")[1] for c in group[0]] == ["dt", "dd"], a.get("href")
+
+
+def _capital_words(text: str) -> set[str]:
+    """Words of two or more capitals, with no more lower-case letters than capitals (KPSS, STKs,
+    TsK, U.S.S.R., LIT-CI), in any script."""
+    words = re.findall(r"\w+(?:[.\-]\w+)*\.?", text)
+    return {w for w in words if sum(c.isupper() for c in w) >= max(2, sum(c.islower() for c in w))}
+
+
+def _listed_acronyms() -> dict[str, str]:
+    """Every acronym the edition's data lists: notes/acronyms.xml, and every word of capitals in the
+    glossary's and the index's headwords, forms, originals and transliterations (each must then be
+    in acronyms.xml, or it cannot be marked). Value: where the data lists it."""
+    ed = load(ROOT)
+    listed = {a.abbr: f"{a.path.name}:{a.line}" for a in ed.acronyms}
+    for entry in ed.entries:
+        el = entry.element
+        for text in (entry.label, *(f.text for f in entry.forms), el.findtext("orig"), el.findtext("translit")):
+            for word in _capital_words(text or ""):
+                listed.setdefault(word, f"{entry.path.name}:{entry.line}")
+    return listed
+
+
+INLINE = {"a", "span", "i", "em", "b", "strong", "q", "dfn", "cite", "sup", "sub", "small"}
+
+
+def _unmarked(doc: etree._Element, acronyms: dict[str, str]) -> list[str]:
+    """The listed acronyms that stand in the reading text of `doc` outside an <abbr>."""
+    parts: list[str] = []
+
+    def walk(el):
+        tag = el.tag.split("}")[1]
+        if tag == "abbr":
+            parts.append("\0")  # a marked acronym: a boundary, not text
+            return
+        block = tag not in INLINE
+        parts.append("\0" * block + (el.text or ""))
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child)
+            parts.append(child.tail or "")
+        parts.append("\0" * block)
+
+    walk(doc.find("x:body", NS))
+    text = "".join(parts)
+    pattern = re.compile(r"(?<![\w'’])(" + "|".join(map(re.escape, sorted(acronyms, key=len, reverse=True))) + r")(?![\w])")
+    return [f"{m.group(1)} ({acronyms[m.group(1)]}): …{text[max(0, m.start() - 40):m.end() + 20]}…".replace("\0", " ")
+            for m in pattern.finditer(text)]
+
+
+def test_every_acronym_the_data_lists_is_marked_in_the_reading_text(docs):
+    """The reading text is the body of every content document, the nav (a page of the book)
+    included. The NCX and each document's <title> are plain text, which can hold no markup."""
+    listed = _listed_acronyms()
+    assert {"KPSS", "ГКЧП", "STKs"} <= set(listed)  # the capitals of the glossary's originals count too
+    found = [f"{name}: {u}" for name, doc in docs.items() for u in _unmarked(doc, listed)]
+    assert not found, "\n".join(found)
+    marked = [a for doc in docs.values() for a in doc.iter(f"{{{NS['x']}}}abbr")]
+    assert all(a.get("title") for a in marked) and {a.xpath("string()") for a in marked} <= set(listed)
+
+
+def test_the_acronym_check_fails_on_an_unmarked_acronym(docs):
+    glossary = copy.deepcopy(docs["EPUB/glossary.xhtml"])
+    abbr = glossary.xpath("//x:dfn/x:abbr", namespaces=NS)[0]
+    abbr.getparent().text = (abbr.getparent().text or "") + abbr.xpath("string()") + (abbr.tail or "")
+    abbr.getparent().remove(abbr)
+    assert len(_unmarked(glossary, _listed_acronyms())) == 1
 
 
 def test_the_stylesheet_fixes_no_colour_no_alignment_of_running_text_and_no_absolute_size(files):

@@ -28,6 +28,13 @@ class Acronyms:
                 el = etree.Element(f"{T}abbr", {"expan": self.expansions[m.group(0)]})
                 wrap(*reading.span(m.start(), m.end()), el)
 
+    def marked(self, text: str) -> etree._Element:
+        """Plain text (a title, a label, a headword) as a TEI paragraph, its acronyms marked."""
+        p = etree.Element(f"{T}p")
+        p.text = text
+        self.mark([p])
+        return p
+
 
 def _words(text: str) -> list[str]:
     """Lower-case words, parentheses and plural s left out: what an expansion and a definition share."""

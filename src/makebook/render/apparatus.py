@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ..merge.acronyms import Acronyms
 from ..merge.document import MergedText
 from ..merge.numbering import locator
 from ..textview import T
-from .builder import XML_ID, E, append_text, epub_type, plain
+from .builder import XML_ID, E, epub_type, plain
 from .tei import State, render_children
 from .typography import refine
 
@@ -35,7 +36,7 @@ def _app_detail(el: etree._Element) -> str:
     words = "1 word" if el.get("quantity") == "1" else f"{el.get('quantity')} words"
     return f"omitted: {plain(el.find(f'{T}desc'))} ({words} of W, {el.get('reason')})"
 
-def render_apparatus(mt: MergedText, items: list, st: State) -> etree._Element:
+def render_apparatus(mt: MergedText, items: list, st: State, acronyms: Acronyms) -> etree._Element:
     box = E("section", {"class": "apparatus", "id": f"{mt.id}-apparatus", "role": "doc-endnotes",
                         "aria-label": f"Textual apparatus to {mt.text.title}", **epub_type("endnotes")})
     box.append(E("h2", text="Textual apparatus"))
@@ -52,7 +53,7 @@ def render_apparatus(mt: MergedText, items: list, st: State) -> etree._Element:
             for p in el:
                 render_children(p, li, st)
         else:
-            append_text(li, _app_detail(el))
+            render_children(acronyms.marked(_app_detail(el)), li, st)
         ol.append(li)
     box.append(ol)
     return box

@@ -12,7 +12,6 @@ from lxml import etree
 
 from .. import __version__
 from ..merge.document import Merged
-from ..textview import T
 from .builder import E, Target, epub_type, plain
 from .citation import cite, sentence
 from .dates import source_date
@@ -22,8 +21,9 @@ from .matter import (
     glossary_section,
     persons_section,
     sources_section,
+    with_acronyms,
 )
-from .tei import State, render_children
+from .tei import State
 from .text import render_text
 
 
@@ -57,10 +57,10 @@ def authors(merged: Merged) -> list[str]:
     return list(dict.fromkeys(mt.text.author for mt in merged.texts))
 
 
-def title_page(merged: Merged) -> Page:
+def title_page(merged: Merged, target: Target) -> Page:
     sec = E("section", {"id": "titlepage", "class": "titlepage", "aria-label": "Title page",
                         **epub_type("titlepage")})
-    sec.append(E("h1", {"class": "book-title"}, text=title(merged)))
+    sec.append(with_acronyms(E("h1", {"class": "book-title"}), title(merged), merged, State(target)))
     sec.append(E("p", {"class": "book-subtitle"}, text=subtitle(merged)))
     sec.append(E("p", {"class": "book-authors"}, text=" · ".join(authors(merged))))
     sec.append(E("p", {"class": "book-editors"}, text="Edited by " + edition_field(merged, "//tei:titleStmt/tei:editor")))
@@ -68,14 +68,14 @@ def title_page(merged: Merged) -> Page:
     return Page("titlepage", "Title page", "titlepage", sec, matter="front")
 
 
-def half_title(merged: Merged) -> Page:
+def half_title(merged: Merged, target: Target) -> Page:
     """The book's first page in print: its title alone."""
     sec = E("section", {"id": "halftitle", "class": "halftitle", "aria-label": "Half-title"})
-    sec.append(E("p", {"class": "book-title"}, text=title(merged)))
+    sec.append(with_acronyms(E("p", {"class": "book-title"}), title(merged), merged, State(target)))
     return Page("halftitle", "Half-title", None, sec, matter="front")
 
 
-def copyright_page(merged: Merged) -> Page:
+def copyright_page(merged: Merged, target: Target) -> Page:
     """The title's verso in print: rights, edition and date, identifier, and how to cite the book."""
     field = lambda xpath: edition_field(merged, xpath)  # noqa: E731
     edition = f"{field('//tei:editionStmt/tei:edition')}, version {field('//tei:editionStmt/tei:edition/@n')}"
@@ -92,9 +92,9 @@ def copyright_page(merged: Merged) -> Page:
         f"{edition}. {field('//tei:publicationStmt/tei:publisher')}, {date.year}. Cite the texts by paragraph (¶) "
         "and page; the EPUB and the web edition mark this book's pages. Each text, as the web edition gives it:",
     ):
-        sec.append(E("p", text=text))
+        sec.append(with_acronyms(E("p"), text, merged, State(target)))
     for mt in merged.texts:
-        sec.append(E("p", {"class": "cite-sentence"}, text=sentence(cite(merged, mt))))
+        sec.append(with_acronyms(E("p", {"class": "cite-sentence"}), sentence(cite(merged, mt)), merged, State(target)))
     return Page("copyright", "Copyright", None, sec, matter="front")
 
 
@@ -129,11 +129,7 @@ def colophon(merged: Merged, target: Target) -> Page:
         + licence,
         f"Identifier: {edition_field(merged, '//tei:idno')}.",
     ):
-        prose = etree.Element(f"{T}p")
-        prose.text = text
-        merged.acronyms.mark([prose])  # the acronyms of the title and of the tools named
-        sec.append(E("p"))
-        render_children(prose, sec[-1], State(target))
+        sec.append(with_acronyms(E("p"), text, merged, State(target), typeset=True))  # the acronyms of the title and of the tools named
     return Page("colophon", "Colophon", None, sec, matter="back")
 
 
@@ -153,13 +149,13 @@ def _label(heading: etree._Element) -> str:
 
 def pages(merged: Merged, target: Target) -> list[Page]:
     """Every page of the book, in reading order."""
-    out = [half_title(merged)] if target.name == "pdf" else []
-    out += [title_page(merged), copyright_page(merged)]
+    out = [half_title(merged, target)] if target.name == "pdf" else []
+    out += [title_page(merged, target), copyright_page(merged, target)]
     for sec in front_divs(merged, target, "front"):
         out.append(Page(sec.get("id"), sec.find("h1").get("data-title"),
                         "preface" if "principles" in sec.get("class") else "introduction", sec, matter="front"))
     for mt in merged.texts:
-        rendered = render_text(mt, target)
+        rendered = render_text(mt, target, merged.acronyms)
         children = [(h.get("id"), _label(h)) for h in rendered.section.iter("h2") if h.get("id")]
         out.append(Page(f"text-{mt.id}", mt.text.title, "bodymatter" if mt is merged.texts[0] else None,
                         rendered.section, rendered.after, "body", children, mt.text.author))

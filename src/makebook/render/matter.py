@@ -125,11 +125,19 @@ def _join(parent: etree._Element, items: list[etree._Element], sep: str = ", ") 
         parent.append(item)
 
 
-def _label_link(label: str, href: str, acronyms: Acronyms) -> etree._Element:
-    """A link whose text is a headword, an acronym marked as such."""
-    if label in acronyms.expansions:
-        return E("a", {"href": href}, E("abbr", {"title": acronyms.expansions[label], "class": "sc"}, text=label))
-    return E("a", {"href": href}, text=label)
+def with_acronyms(el: etree._Element, text: str, merged: Merged, st: State, typeset: bool = False) -> etree._Element:
+    """`el` holding plain `text` (a headword, a label, a citation), its acronyms marked; the text
+    as it is, or (`typeset`) with the book's typography, as running text has it."""
+    tei = merged.acronyms.marked(text)
+    if typeset:
+        render_children(tei, el, st)
+        return el
+    el.text = tei.text
+    for abbr in tei:
+        tail, abbr.tail = abbr.tail, None
+        HANDLERS["abbr"](abbr, el, st)
+        el[-1].tail = tail
+    return el
 
 
 def _matter_section(section_id: str, title: str, role: str) -> etree._Element:
@@ -147,17 +155,19 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
     dl = E("dl")
     for entry in sorted(merged.edition.glossary, key=lambda e: e.sort):
         el = entry.element
-        dt = E("dt", {"id": entry.id}, E("dfn", epub_type("glossterm"), text=entry.label))
+        dt = E("dt", {"id": entry.id}, with_acronyms(E("dfn", epub_type("glossterm")), entry.label, merged, st))
         orig = el.find("orig")
         if orig is not None and orig.text.strip() != entry.label:
             lang = orig.get(f"{{{XML_NS}}}lang")
             append_text(dt, " ")
-            dt.append(E("span", {"class": "orig", "lang": lang, f"{{{XML_NS}}}lang": lang}, text=orig.text))
+            dt.append(with_acronyms(E("span", {"class": "orig", "lang": lang, f"{{{XML_NS}}}lang": lang}),
+                                     orig.text, merged, st))
             translit = el.findtext("translit")
             if translit and translit != entry.label:
                 append_text(dt, " ")
                 latn = f"{lang}-Latn"
-                dt.append(E("i", {"class": "translit", "lang": latn, f"{{{XML_NS}}}lang": latn}, text=translit))
+                dt.append(with_acronyms(E("i", {"class": "translit", "lang": latn, f"{{{XML_NS}}}lang": latn}),
+                                         translit, merged, st))
                 soft_hard_signs(dt[-1])
         dd = E("dd", {"id": f"{entry.id}-def", **epub_type("glossdef")})
         for p in el.find("def"):
@@ -167,7 +177,7 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
         if entry.see:
             see = E("p", {"class": "see"}, text="See also ")
             labels = {e.id: e.label for e in merged.edition.glossary}
-            links = [_label_link(labels[ref], target.link(ref), merged.acronyms) for ref in entry.see]
+            links = [with_acronyms(E("a", {"href": target.link(ref)}), labels[ref], merged, st) for ref in entry.see]
             for ref, link in zip(entry.see, links):
                 page_ref(link, ref, target)
             _join(see, links)
@@ -176,8 +186,9 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
         occ = E("p", {"class": "occ-list"})
         occ.append(_occurrence_links(merged, entry.id, target))
         dd.append(occ)
-        dl.append(dt)
-        dl.append(dd)
+        # The term and its definition as one group, which term links point to: a reading system
+        # that shows the target of a glossref as a pop-up (foliate-js) then shows both.
+        dl.append(E("div", {"id": f"{entry.id}-entry", "class": "entry"}, dt, dd))
     sec.append(dl)
     return sec
 
@@ -219,7 +230,7 @@ def sources_section(merged: Merged, target: Target) -> etree._Element:
             li.append(E("a", {"href": url, "class": "url"}, text=url))
             append_text(li, ".")
         wit = t.tree.find(f"{T}teiHeader//{T}witness")
-        append_text(li, f" Witness: {wit.get('file')}, SHA-256 ")
+        with_acronyms(li, f" Witness: {wit.get('file')}, SHA-256 ", merged, State(target), typeset=True)
         li.append(E("span", {"class": "hash"}, text=wit.get("sha256")))
         append_text(li, ".")
         ul.append(li)

@@ -7,6 +7,7 @@ endnotes listed at the end of each text, or CSS `float: footnote` inline for pri
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Callable
 
 from lxml import etree
@@ -212,8 +213,8 @@ def _entry_ref(kind: str):
     def handler(src, out, st):
         ref = src.get("ref")[1:]
         if src.get("rend") == "first" and kind == "gloss":
-            # To the definition, which reading systems that know glossref show as a pop-up.
-            el = E("a", {"class": kind, "id": src.get(XML_ID), "href": st.target.link(f"{ref}-def"),
+            # To the term and its definition, which reading systems that know glossref show as a pop-up.
+            el = E("a", {"class": kind, "id": src.get(XML_ID), "href": st.target.link(f"{ref}-entry"),
                          "role": "doc-glossref", **epub_type("glossref")})
         elif src.get("rend") == "first":
             el = E("a", {"class": kind, "id": src.get(XML_ID), "href": st.target.link(ref)})
@@ -240,7 +241,19 @@ def _unnest_links(link: etree._Element) -> None:
         link.addnext(inner)
 
 def _abbr(src, out, st):
-    _wrap("abbr", {"title": src.get("expan"), "class": "sc"})(src, out, st)
+    """An acronym in small caps; one with lower-case letters (a plural s) has only its capitals
+    in small caps, so that its lower-case letters stay lower-case."""
+    text = src.text or ""
+    if len(src) or text == text.upper():
+        _wrap("abbr", {"title": src.get("expan"), "class": "sc"})(src, out, st)
+        return
+    el = E("abbr", {"title": src.get("expan")})
+    for lower, run in groupby(text, str.islower):
+        if lower:
+            append_text(el, "".join(run))
+        else:
+            el.append(E("span", {"class": "sc"}, text="".join(run)))
+    out.append(el)
 
 def render_opener(src, out, st):
     for child in src:

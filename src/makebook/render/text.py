@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..merge.acronyms import Acronyms
 from ..merge.document import MergedText
 from ..textview import T
 from .apparatus import render_apparatus
@@ -42,7 +43,7 @@ class RenderedText:
     section: etree._Element
     after: list
 
-def render_text(mt: MergedText, target: Target) -> RenderedText:
+def render_text(mt: MergedText, target: Target, acronyms: Acronyms) -> RenderedText:
     st = State(target)
     body = mt.body
     section = E("section", {"class": "text", "id": mt.id, "role": "doc-chapter", **epub_type("chapter")})
@@ -79,5 +80,5 @@ def render_text(mt: MergedText, target: Target) -> RenderedText:
         notes[-1].extend(st.footnotes)
         after.append(notes)
     if st.apparatus:
-        after.append(render_apparatus(mt, st.apparatus, st))
+        after.append(render_apparatus(mt, st.apparatus, st, acronyms))
     return RenderedText(section, after)

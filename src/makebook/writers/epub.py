@@ -13,14 +13,15 @@ from pathlib import Path
 
 from ebooklib import epub
 from lxml import etree
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..merge.document import Merged
 from ..render.book import Page, authors, pages, source_date, subtitle, templates, title
-from ..render.builder import EPUB_NS, Target, plain
+from ..render.builder import EPUB_NS, E, Target, plain
 from ..render.cover import cover_jpeg, cover_svg
 from ..render.links import mark_pages, point_links
-from ..render.matter import edition_field
+from ..render.matter import edition_field, with_acronyms
+from ..render.tei import State
 from ..render.pagemap import PageMark
 from ..sources.xmlio import write_atomic
 
@@ -107,7 +108,8 @@ def _subset_fonts(text: str, styles: Path, cache: Path | None) -> list[tuple[str
 def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None) -> bytes:
     """Build the EPUB and return its bytes (`cache`: a folder to keep font subsets in)."""
     env = templates(merged.edition.styles)
-    book_pages: list[Page] = pages(merged, Target("epub", lambda i: f"#{i}"))
+    target = Target("epub", lambda i: f"#{i}")
+    book_pages: list[Page] = pages(merged, target)
     docs = {p.name: [p.section, *p.after] for p in book_pages}
     point_links(docs, ".xhtml")
     # The contents stand where the PDF prints its contents page, so that the spine and the
@@ -164,15 +166,18 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
         book.add_item(item)
         spine.append(item)
 
-    toc = [{"href": f"{p.name}.xhtml", "label": f"{p.author}, {p.title}" if p.author else p.title,
-            "children": [{"href": f"{p.name}.xhtml#{cid}", "label": label} for cid, label in p.children]
-            + [{"href": f"{p.name}.xhtml#{el.get('id')}", "label": plain(el.find("h2"))} for el in p.after]}
+    # The NCX and the reading systems' own contents panels take labels as plain text; the nav,
+    # a page of the book, marks their acronyms as the text does.
+    entry = lambda href, label: {"href": href, "label": label, "marked": _marked_label(merged, label, target)}  # noqa: E731
+    toc = [{**entry(f"{p.name}.xhtml", f"{p.author}, {p.title}" if p.author else p.title),
+            "children": [entry(f"{p.name}.xhtml#{cid}", label) for cid, label in p.children]
+            + [entry(f"{p.name}.xhtml#{el.get('id')}", plain(el.find("h2"))) for el in p.after]}
            for p in book_pages]
-    landmarks = [{"type": "cover", "href": "cover.xhtml", "label": "Cover"},
-                 {"type": "toc", "href": "nav.xhtml", "label": "Contents"}]
-    landmarks += [{"type": p.landmark, "href": f"{p.name}.xhtml", "label": p.title} for p in book_pages if p.landmark]
+    landmarks = [{"type": "cover", **entry("cover.xhtml", "Cover")}, {"type": "toc", **entry("nav.xhtml", "Contents")}]
+    landmarks += [{"type": p.landmark, **entry(f"{p.name}.xhtml", p.title)} for p in book_pages if p.landmark]
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=env.get_template("epub-nav.xhtml.j2").render(lang=meta.language, toc=toc, landmarks=landmarks, pages=page_list, contents_page=contents_page).encode())
+                        content=env.get_template("epub-nav.xhtml.j2").render(lang=meta.language, toc=toc, landmarks=landmarks, pages=page_list, contents_page=contents_page,
+                               pages_title=_marked_label(merged, "Pages of the PDF edition", target)).encode())
     nav.properties = ["nav"]
     book.add_item(nav)
     spine.insert(spine_names.index("nav"), nav)
@@ -196,6 +201,13 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
     epub.write_epub(buf, book, {"mtime": modified, "epub3_pages": False, "epub3_landmark": False,
                                 "play_order": {"enabled": False}})
     return _reproducible(buf.getvalue(), meta.language)
+
+
+def _marked_label(merged: Merged, label: str, target: Target) -> Markup:
+    """A navigation label as XHTML, its acronyms marked and its text left as it is (the NCX
+    gives the same label as plain text)."""
+    el = with_acronyms(E("span"), label, merged, State(target))
+    return Markup(str(escape(el.text or "")) + "".join(_xml(child) for child in el))
 
 
 def _accessibility(book: epub.EpubBook, certifier: str, paged: bool) -> None:
