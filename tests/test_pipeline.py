@@ -45,7 +45,7 @@ def test_nomenclatura_in_doyle_links_to_nomenklatura(epub_docs):
     doc = epub_docs["EPUB/text-doyle-2009.xhtml"]
     links = doc.xpath("//x:a[@class='gloss'][contains(@href, '#gl-nomenklatura')]", namespaces=XHTML)
     assert links and "".join(links[0].itertext()).lower() == "nomenclatura"
-    assert links[0].get("href") == "glossary.xhtml#gl-nomenklatura-def"  # the definition, shown as a pop-up
+    assert links[0].get("href") == "glossary.xhtml#gl-nomenklatura-entry"  # the term and definition, shown as a pop-up
 
 
 @pytest.mark.parametrize("form, entry", [("STKs", "gl-stk"), ("Pabloite", "gl-pabloism")])
