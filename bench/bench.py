@@ -19,7 +19,15 @@ read, with their editorial notes as footnotes — `pandoc -o x.epub` and
 `pandoc --pdf-engine=weasyprint -o x.pdf`.
 
 The project is copied to a temporary folder first (edition/ and notes/ only), so the
-build cache (.makebook-cache/) and the outputs never touch the project measured.
+build cache (.makebook-cache/) and the outputs never touch the project measured. makebook
+runs with the test suite's empty fontconfig (its vendored fonts only); pandoc with the
+machine's fonts, which it needs.
+
+Before any timed run, one build and one pandoc run go untimed, with Python allowed to keep
+its compiled modules (as on an editor's machine; PYTHONDONTWRITEBYTECODE is removed).
+
+Pages laid out per page printed count every page WeasyPrint lays out in the build's layout
+processes (trial layouts and make-up repairs included), from the build's own record.
 """
 from __future__ import annotations
 
@@ -203,8 +211,20 @@ def drop_cache(project: Path) -> None:
     shutil.rmtree(project / ".makebook-cache", ignore_errors=True)
 
 
+NO_FONTS: list[str] = []  # `env FONTCONFIG_FILE=…` of a configuration with no font folder, set by main()
+
+
+def no_fonts(tmp: Path) -> list[str]:
+    """The test suite's fontconfig (tests/conftest.py): makebook builds with its vendored fonts
+    only, so a system EB Garamond can neither speed up nor slow down what is measured."""
+    conf = tmp / "no-fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?><fontconfig><cachedir>{tmp}/fc-cache</cachedir></fontconfig>',
+                    encoding="utf-8")
+    return ["env", f"FONTCONFIG_FILE={conf}"]
+
+
 def build_cmd(project: Path, out: Path, fmt: str = "all") -> list[str]:
-    return [*CLI, "--root", str(project), "build", "--format", fmt, "--out", str(out), "--quiet"]
+    return [*NO_FONTS, *CLI, "--root", str(project), "build", "--format", fmt, "--out", str(out), "--quiet"]
 
 
 def pandoc_cmd(markdown: Path, out: Path, fmt: str = "all") -> list[str]:
@@ -242,10 +262,10 @@ def synthesize(src: Path, dst: Path, factor: int) -> Path:
             if not isinstance(el.tag, str):
                 continue
             if el.get(XML_ID) in renamed:
-                el.set(XML_ID, f"{el.get(XML_ID)}-x{k}")
+                el.set(XML_ID, f"{el.get(XML_ID)}-copy{k}")
             target = el.get("target") or ""
             if target.startswith("#") and target[1:] in renamed:
-                el.set("target", f"{target}-x{k}")
+                el.set("target", f"{target}-copy{k}")
 
     meta_path = dst / "edition" / "edition.xml"
     meta = etree.parse(str(meta_path))
@@ -255,13 +275,13 @@ def synthesize(src: Path, dst: Path, factor: int) -> Path:
         for t in ids:
             tree = etree.ElementTree(etree.fromstring(etree.tostring(texts[t])))
             rename(tree, k)
-            tree.write(str(dst / "edition" / f"{t}-x{k}.xml"), xml_declaration=True, encoding="UTF-8")
+            tree.write(str(dst / "edition" / f"{t}-copy{k}.xml"), xml_declaration=True, encoding="UTF-8")
             if t in notes:
                 ntree = etree.ElementTree(etree.fromstring(etree.tostring(notes[t])))
-                ntree.getroot().set("text", f"{t}-x{k}")
+                ntree.getroot().set("text", f"{t}-copy{k}")
                 rename(ntree, k)
-                ntree.write(str(dst / "notes" / f"{t}-x{k}.xml"), xml_declaration=True, encoding="UTF-8")
-            ptr = etree.Element(f"{{{TEI}}}ptr", target=f"{t}-x{k}.xml")
+                ntree.write(str(dst / "notes" / f"{t}-copy{k}.xml"), xml_declaration=True, encoding="UTF-8")
+            ptr = etree.Element(f"{{{TEI}}}ptr", target=f"{t}-copy{k}.xml")
             ptr.tail, last.tail = last.tail, indent
             last.addnext(ptr)
             last = ptr
@@ -349,23 +369,30 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="also write bench/RESULTS.md")
     args = ap.parse_args()
     root = args.root.resolve()
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # as on an editor's machine: compiled modules are kept
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
 
     with tempfile.TemporaryDirectory(prefix="makebook-bench-") as tmp_name:
         tmp = Path(tmp_name)
+        NO_FONTS[:] = no_fonts(tmp)
         project = copy_project(root, tmp / "project")
         outs = iter(range(10**6))
         fresh = lambda: tmp / f"out{next(outs)}"  # noqa: E731 - a new, empty output folder
         check = subprocess.run([*CLI, "--root", str(project), "check"], capture_output=True, text=True)
         if check.returncode != 0:
             raise SystemExit(f"bench: `makebook check` fails on {root}; fix the sources first:\n{check.stderr}")
+        # Untimed: one build and one pandoc run first, so that no timed run compiles Python's
+        # bytecode (which PYTHONDONTWRITEBYTECODE, removed above, would have made every run do).
+        markdown = tmp / "edition.md"
+        subprocess.run([sys.executable, "-c", WRITE_MARKDOWN, str(project), str(markdown)], check=True)
+        measure(build_cmd(project, fresh()))
+        measure(pandoc_cmd(markdown, fresh()))
+        drop_cache(project)
         stats = corpus_stats(project)
         log(f"bench: {root} ({stats['texts']} texts, {stats['notes']} notes, {stats['xml_kb']} KB of XML)")
         results: list[Result] = []
 
         if not args.no_builds:
-            markdown = tmp / "edition.md"
-            subprocess.run([sys.executable, "-c", WRITE_MARKDOWN, str(project), str(markdown)], check=True)
             drop = lambda i: drop_cache(project)  # noqa: E731
             cold = Case("cold full build", "`build`, no cache, empty --out", lambda i: build_cmd(project, fresh()),
                         drop, project)

@@ -11,12 +11,15 @@ order wins, as in a PDF WeasyPrint writes in one piece.
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Name
+
+from ..errors import EnvironmentFault
 
 _BFCHARS = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
@@ -169,20 +172,38 @@ def _postscript_name(data: bytes) -> str:
     return TTFont(io.BytesIO(data), lazy=True)["name"].getDebugName(6)
 
 
-def _subset(path: Path, glyphs: set[int]) -> bytes:
-    """The face's file cut down to `glyphs`, each keeping its id, as WeasyPrint cuts it
-    (no layout tables, no hinting, subroutines inlined)."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+# Tables a PDF does not read: layout, bitmaps, signatures.
+_DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GDEF", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
 
-    options = subset.Options(retain_gids=True, passthrough_tables=True, ignore_missing_glyphs=True,
-                             hinting=False, desubroutinize=True, notdef_outline=False)
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "SVG ", "BASE", "DSIG", "EBDT", "EBLC", "EBSC", "JSTF", "LTSH", "PCLT"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(gids=sorted(glyphs))
-    # The file's own date, so the same bytes every build; its own bounding boxes, which hold the subset's.
-    font = TTFont(path, recalcTimestamp=False, recalcBBoxes=False)
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+
+def _subset(path: Path, glyphs: set[int]) -> bytes:
+    """The face's file cut down to `glyphs`, each keeping its id, by HarfBuzz's subsetter
+    (WeasyPrint's, which cut the parts' subsets): no layout tables, no hinting, CFF
+    subroutines inlined."""
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+    from weasyprint.text.fonts import get_hb_object_data
+
+    if harfbuzz_subset is None:
+        raise EnvironmentFault(None, None, "HarfBuzz's subsetter (libharfbuzz-subset) is not installed",
+                               "install it (Debian: libharfbuzz-subset0), as WeasyPrint needs it too")
+    _declare(ffi)
+    blob = harfbuzz.hb_blob_create_from_file(str(path).encode())
+    face = ffi.gc(harfbuzz.hb_face_create(blob, 0), harfbuzz.hb_face_destroy)
+    harfbuzz.hb_blob_destroy(blob)
+    plan = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy)
+    for target, values in ((harfbuzz_subset.hb_subset_input_glyph_set(plan), sorted(glyphs)),
+                           (harfbuzz_subset.hb_subset_input_set(plan, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG),
+                            sorted(harfbuzz.hb_tag_from_string(tag, 4) for tag in _DROPPED))):
+        harfbuzz.hb_set_add_sorted_array(target, ffi.new("hb_codepoint_t[]", values), len(values))
+    harfbuzz_subset.hb_subset_input_set_flags(
+        plan, harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS | harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+        | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE | harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED)
+    result = ffi.gc(harfbuzz_subset.hb_subset_or_fail(face, plan), harfbuzz.hb_face_destroy)
+    return get_hb_object_data(result)
+
+
+@functools.cache
+def _declare(ffi) -> None:
+    """Declare the two HarfBuzz functions WeasyPrint's bindings lack, once."""
+    ffi.cdef("hb_blob_t * hb_blob_create_from_file (const char *file_name);"
+             "hb_face_t * hb_face_create (hb_blob_t *blob, unsigned int index);")
