@@ -1,6 +1,7 @@
-"""A real reading engine for tests and screenshots: foliate-js (tools/reader, installed by
-.ci/run with `npm ci --ignore-scripts --prefix tools/reader`) served over HTTP with the book
-and driven in Debian's Chromium through Playwright (its own browser download is not used)."""
+"""Real reading engines for tests and screenshots: foliate-js and epub.js (tools/reader,
+installed by .ci/run with `npm ci --ignore-scripts --prefix tools/reader`) served over HTTP
+with the book and driven in Debian's Chromium through Playwright (its own browser download is
+not used)."""
 from __future__ import annotations
 
 import contextlib
@@ -19,8 +20,9 @@ CHROMIUM = Path(os.environ.get("PUPPETEER_EXECUTABLE_PATH") or "/usr/bin/chromiu
 
 def missing() -> list[str]:
     out = []
-    if not (READER / "node_modules" / "foliate-js" / "view.js").is_file():
-        out.append("foliate-js is not installed (npm ci --ignore-scripts --prefix tools/reader)")
+    for engine in ("foliate-js/view.js", "epubjs/dist/epub.min.js", "jszip/dist/jszip.min.js"):
+        if not (READER / "node_modules" / engine).is_file():
+            out.append(f"{engine.split('/')[0]} is not installed (npm ci --ignore-scripts --prefix tools/reader)")
     if not CHROMIUM.is_file():
         out.append(f"Chromium not found at {CHROMIUM}")
     try:
@@ -68,12 +70,14 @@ def browser(fontconfig: str | None = os.environ.get("FONTCONFIG_FILE")):
             b.close()
 
 
-def open_book(browser, base: str, width: int, height: int, theme: str = "light", columns: int = 1):
-    """A page with the book open in foliate-js at this viewport; `reader` API ready."""
+def open_book(browser, base: str, width: int, height: int, theme: str = "light", columns: int = 1,
+              engine: str = "foliate"):
+    """A page with the book open in `engine` (foliate or epubjs: tools/reader/ENGINE.html) at
+    this viewport; `reader` API ready."""
     page = browser.new_page(viewport={"width": width, "height": height})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{base}/reader/foliate.html?book=../book.epub&theme={theme}&columns={columns}")
+    page.goto(f"{base}/reader/{engine}.html?book=../book.epub&theme={theme}&columns={columns}")
     page.wait_for_function("window.reader !== undefined")
     page.evaluate("window.reader.ready")
     page.errors = errors

@@ -1,6 +1,8 @@
 """The EPUB opened where readers read it: foliate-js in Chromium (notes visible and shown as
-pop-ups, glossary definitions as pop-ups, the page list), and calibre's conversion to AZW3
-for Kindle (the cover kept, the notes in the converted text)."""
+pop-ups, glossary terms and definitions as pop-ups, the page list), epub.js in Chromium (no
+pop-ups: notes and glossary entries reached by their links and shown, the page list, the
+contents, the cover, the colophon's words kept), and calibre's conversion to AZW3 for Kindle
+(the cover kept, the notes in the converted text)."""
 from __future__ import annotations
 
 import os
@@ -90,6 +92,71 @@ def test_the_page_list_takes_the_reader_to_each_page(reader, book):
 
 def test_the_reader_finds_the_cover(reader):
     assert reader.evaluate("reader.cover()")
+
+
+@pytest.fixture(scope="module")
+def epubjs(built, tmp_path_factory):  # noqa: F811
+    _need(missing())
+    with serve(built / EPUB, tmp_path_factory.mktemp("epubjs")) as base, browser(MACHINE_FONTCONFIG) as b:
+        page = open_book(b, base, 390, 844, engine="epubjs")
+        yield page
+        assert page.errors == [], page.errors
+
+
+def test_epubjs_lays_out_every_text_s_notes_and_shows_them_where_they_begin(epubjs, book):
+    for name in sorted(n for n in book if "/text-" in n):
+        notes = book[name].xpath("//x:li[@epub:type='endnote']", namespaces=NS)
+        section = book[name].xpath("//x:section[@epub:type='endnotes']", namespaces=NS)[0]
+        where = epubjs.evaluate("href => reader.goTo(href)", f"{name}#{section.get('id')}")
+        seen = epubjs.evaluate("reader.visible('li.endnote')")  # epub.js reads the XHTML as HTML: no epub: namespace
+        assert where["href"] == name.split("/")[1] and len(notes) > 0, (name, where)
+        assert seen["count"] == seen["shown"] == len(notes) and seen["onScreen"] >= 1, (name, seen)
+
+
+def test_epubjs_takes_a_note_call_to_its_note(epubjs, book):
+    name = "EPUB/text-blunden-1993-collapse.xhtml"
+    epubjs.evaluate("href => reader.goTo(href)", name)
+    target = epubjs.evaluate("reader.hrefs('a.noteref')")[0]
+    where = epubjs.evaluate("reader.click('a.noteref')")
+    assert where["href"] == name.split("/")[1] and where["page"] > 1, where
+    assert epubjs.evaluate("s => reader.visible(s)", target)["onScreen"] == 1, target
+
+
+def test_epubjs_takes_a_glossary_term_to_its_entry(epubjs, book):
+    epubjs.evaluate("href => reader.goTo(href)", "EPUB/text-doyle-2009.xhtml")
+    target = epubjs.evaluate("reader.hrefs('a[role=\"doc-glossref\"]')")[0].split("#")[1]
+    where = epubjs.evaluate("reader.click('a[role=\"doc-glossref\"]')")
+    assert where["href"] == "glossary.xhtml", where
+    assert epubjs.evaluate("s => reader.visible(s)", f"#{target} dfn")["onScreen"] == 1
+    term = book["EPUB/glossary.xhtml"].xpath(f"string(//x:div[@id='{target}']/x:dt/x:dfn)", namespaces=NS)
+    assert epubjs.evaluate("s => reader.text(s)", f"#{target} dfn") == term
+
+
+def test_epubjs_loads_the_page_list_and_reaches_its_pages(epubjs, book):
+    nav = book["EPUB/nav.xhtml"]
+    links = nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
+    pages = epubjs.evaluate("reader.pageList()")
+    assert [p["href"] for p in pages] == [a.get("href") for a in links] and len(links) > 50
+    # epub.js reads a page's label as a number: the roman folios of the front matter it cannot read.
+    assert [p["page"] for p in pages] == [int(a.text) if a.text.isdigit() else None for a in links]
+    for p in [q for q in pages if q["page"]][::10]:
+        where = epubjs.evaluate("href => reader.goTo(href)", f"EPUB/{p['href']}")
+        assert where["href"] == p["href"].split("#")[0], (p, where)
+        assert epubjs.evaluate("s => reader.visible(s)", "#" + p["href"].split("#")[1])["onScreen"] == 1, p
+
+
+def test_epubjs_reads_the_contents_and_the_cover_and_keeps_the_colophon_s_words(epubjs, book):
+    nav = book["EPUB/nav.xhtml"]
+    labels = [" ".join("".join(a.itertext()).split()) for a in nav.xpath("//x:nav[@epub:type='toc']/x:ol/x:li/x:a", namespaces=NS)]
+    assert [t["label"] for t in epubjs.evaluate("reader.toc()")] == labels
+    assert epubjs.evaluate("reader.cover()")
+    epubjs.evaluate("href => reader.goTo(href)", "EPUB/colophon.xhtml")
+    shown = " ".join(epubjs.evaluate("reader.text('body')").split())
+    colophon = " ".join("".join(book["EPUB/colophon.xhtml"].find("x:body", NS).itertext()).split())
+    # epub.js rewrites what it takes for a resource's address into a blob: URL; no word of the
+    # colophon (the font licence the EPUB carries) may be taken so.
+    assert shown == colophon and "blob:" not in shown
+    assert not [h for h in epubjs.evaluate("reader.hrefs('a')") if h.startswith("blob:")]
 
 
 @pytest.fixture(scope="module")
