@@ -30,12 +30,19 @@ def _need(what: list[str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def reader(built, tmp_path_factory):  # noqa: F811
+def chromium(built, tmp_path_factory):  # noqa: F811
+    """One Chromium (Playwright's synchronous API allows one at a time) and the book served."""
     _need(missing())
     with serve(built / EPUB, tmp_path_factory.mktemp("reader")) as base, browser(MACHINE_FONTCONFIG) as b:
-        page = open_book(b, base, 360, 740)
-        yield page
-        assert page.errors == [], page.errors
+        yield b, base
+
+
+@pytest.fixture(scope="module")
+def reader(chromium):
+    page = open_book(*chromium, 360, 740)
+    yield page
+    assert page.errors == [], page.errors
+    page.close()
 
 
 @pytest.fixture(scope="module")
@@ -95,12 +102,11 @@ def test_the_reader_finds_the_cover(reader):
 
 
 @pytest.fixture(scope="module")
-def epubjs(built, tmp_path_factory):  # noqa: F811
-    _need(missing())
-    with serve(built / EPUB, tmp_path_factory.mktemp("epubjs")) as base, browser(MACHINE_FONTCONFIG) as b:
-        page = open_book(b, base, 390, 844, engine="epubjs")
-        yield page
-        assert page.errors == [], page.errors
+def epubjs(chromium):
+    page = open_book(*chromium, 390, 844, engine="epubjs")
+    yield page
+    assert page.errors == [], page.errors
+    page.close()
 
 
 def test_epubjs_lays_out_every_text_s_notes_and_shows_them_where_they_begin(epubjs, book):

@@ -1,10 +1,10 @@
-"""Screenshots of the EPUB in foliate-js, to look at: phone and tablet, light and night.
+"""Screenshots of the EPUB in foliate-js and epub.js, to look at: phone and tablet, light and night.
 
     uv run python tools/reader/screenshots.py dist/implosion-of-the-ussr.epub OUT_DIR
 
-Writes OUT_DIR/<size>-<theme>-<view>.png for the cover, title page, contents, a text page
-with note calls, a note's pop-up, the notes, the apparatus, the glossary and its pop-up, and
-the index of persons."""
+Writes OUT_DIR/<engine>-<size>-<theme>-<view>.png for the cover, title page, contents, a text
+page with note calls, a note call followed (foliate-js: its pop-up; epub.js: the note), the
+notes, the apparatus, the glossary, a glossary term followed, and the index of persons."""
 from __future__ import annotations
 
 import sys
@@ -14,18 +14,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
 from reading_engine import browser, open_book, serve  # noqa: E402
 
-SIZES = {"phone": (360, 740, 1), "tablet": (800, 1280, 1)}
+SIZES = {"phone": (390, 844, 1), "tablet": (820, 1180, 1)}
+ENGINES = ("foliate", "epubjs")
 TEXT = "EPUB/text-blunden-1993-collapse.xhtml"
 VIEWS = [
     ("cover", "EPUB/cover.xhtml", None),
     ("titlepage", "EPUB/titlepage.xhtml", None),
     ("contents", "EPUB/nav.xhtml", None),
     ("text", f"{TEXT}#blunden-1993-collapse-p2", None),
-    ("note-popup", f"{TEXT}#blunden-1993-collapse-p2", "a.noteref"),
+    ("note-call", f"{TEXT}#blunden-1993-collapse-p2", "a.noteref"),
     ("notes", f"{TEXT}#blunden-1993-collapse-notes", None),
     ("apparatus", f"{TEXT}#blunden-1993-collapse-apparatus", None),
     ("glossary", "EPUB/glossary.xhtml", None),
-    ("glossary-popup", "EPUB/text-doyle-2009.xhtml#doyle-2009-p3", "a[role='doc-glossref']"),
+    ("glossary-call", "EPUB/text-doyle-2009.xhtml#doyle-2009-p3", "a[role='doc-glossref']"),
     ("index", "EPUB/persons.xhtml", None),
 ]
 
@@ -33,20 +34,21 @@ VIEWS = [
 def main(epub: Path, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with serve(epub, Path(tempfile.mkdtemp())) as base, browser() as b:
-        for size, (width, height, columns) in SIZES.items():
-            for theme in ("light", "night"):
-                page = open_book(b, base, width, height, theme, columns)
-                for name, href, click in VIEWS:
-                    page.evaluate("href => reader.goTo(href)", href)
-                    if click:
-                        page.evaluate("s => reader.click(s)", click)
-                        page.wait_for_timeout(500)  # the pop-up's own layout
-                    page.screenshot(path=str(out / f"{size}-{theme}-{name}.png"))
-                    if click:
-                        page.evaluate("reader.closePopup()")
-                if page.errors:
-                    print(f"{size} {theme}: page errors: {page.errors}", file=sys.stderr)
-                page.close()
+        for engine in ENGINES:
+            for size, (width, height, columns) in SIZES.items():
+                for theme in ("light", "night"):
+                    page = open_book(b, base, width, height, theme, columns, engine)
+                    for name, href, click in VIEWS:
+                        page.evaluate("href => reader.goTo(href)", href)
+                        if click:
+                            page.evaluate("s => reader.click(s)", click)
+                            page.wait_for_timeout(500)  # the pop-up's own layout
+                        page.screenshot(path=str(out / f"{engine}-{size}-{theme}-{name}.png"))
+                        if click and engine == "foliate":
+                            page.evaluate("reader.closePopup()")
+                    if page.errors:
+                        print(f"{engine} {size} {theme}: page errors: {page.errors}", file=sys.stderr)
+                    page.close()
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from lxml import etree
 
 from .. import __version__
 from ..merge.document import Merged
-from .builder import E, Target, epub_type, plain
+from .builder import E, Target, append_text, epub_type, plain
 from .citation import cite, sentence
 from .dates import source_date
 from .matter import (
@@ -62,7 +62,11 @@ def title_page(merged: Merged, target: Target) -> Page:
                         **epub_type("titlepage")})
     sec.append(with_acronyms(E("h1", {"class": "book-title"}), title(merged), merged, State(target)))
     sec.append(E("p", {"class": "book-subtitle"}, text=subtitle(merged)))
-    sec.append(E("p", {"class": "book-authors"}, text=" · ".join(authors(merged))))
+    names = E("p", {"class": "book-authors"})
+    for i, name in enumerate(authors(merged)):  # each name kept on one line
+        append_text(names, " · " if i else None)
+        names.append(E("span", {"class": "name"}, text=name))
+    sec.append(names)
     sec.append(E("p", {"class": "book-editors"}, text="Edited by " + edition_field(merged, "//tei:titleStmt/tei:editor")))
     sec.append(E("p", {"class": "imprint"}, text=edition_field(merged, "//tei:publicationStmt/tei:publisher")))
     return Page("titlepage", "Title page", "titlepage", sec, matter="front")
