@@ -3,17 +3,20 @@ outlines (paths), so it looks the same in every reader, fonts or no fonts; and t
 design rasterised (CairoSVG) to the JPEG that Kindle and library views need."""
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+from importlib import metadata
 from pathlib import Path
-
-import cairosvg
-from PIL import Image
 
 from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTFont
 
+from ..sources.xmlio import write_atomic
+
 WIDTH, HEIGHT = 1600, 2560  # the 1:1.6 of Kindle's recommended 1600 × 2560
+ROMAN, ITALIC = "EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf"
 
 
 class Lettering:
@@ -53,8 +56,8 @@ def _lines(text: str, width: int) -> list[str]:
 
 
 def cover_svg(title: str, subtitle: str, authors: list[str], fonts: Path) -> str:
-    roman = Lettering(fonts / "EBGaramond12-Regular.otf")
-    italic = Lettering(fonts / "EBGaramond12-Italic.otf")
+    roman = Lettering(fonts / ROMAN)
+    italic = Lettering(fonts / ITALIC)
     paths = []
     y = 810
     for line in _lines(title, 16):
@@ -83,7 +86,28 @@ def cover_svg(title: str, subtitle: str, authors: list[str], fonts: Path) -> str
 
 def cover_jpeg(svg: str) -> bytes:
     """The SVG cover as a baseline JPEG of the same size (byte-reproducible)."""
+    import cairosvg  # slow to import: only when the cover is drawn
+    from PIL import Image
+
     png = cairosvg.svg2png(bytestring=svg.encode(), output_width=WIDTH, output_height=HEIGHT)
     out = io.BytesIO()
     Image.open(io.BytesIO(png)).convert("RGB").save(out, "JPEG", quality=90, optimize=True)
     return out.getvalue()
+
+
+def cover_images(title: str, subtitle: str, authors: list[str], fonts: Path, cache: Path | None) -> tuple[str, bytes]:
+    """The cover as SVG and as JPEG, kept in `cache` under a hash of all they are drawn
+    from (drawing and rasterising them takes longer than writing the rest of an EPUB)."""
+    h = hashlib.sha256(json.dumps([title, subtitle, authors, metadata.version("cairosvg"),
+                                   metadata.version("pillow")]).encode())
+    for path in (Path(__file__), fonts / ROMAN, fonts / ITALIC):
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    svg_file, jpeg_file = (cache / f"cover-{h.hexdigest()[:32]}{ext}" if cache else None for ext in (".svg", ".jpg"))
+    if svg_file and svg_file.exists() and jpeg_file.exists():
+        return svg_file.read_text(encoding="utf-8"), jpeg_file.read_bytes()
+    svg = cover_svg(title, subtitle, authors, fonts)
+    jpeg = cover_jpeg(svg)
+    if cache:
+        write_atomic(svg_file, svg.encode())
+        write_atomic(jpeg_file, jpeg)
+    return svg, jpeg

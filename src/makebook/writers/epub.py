@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from ..merge.document import Merged
 from ..render.book import Page, authors, pages, source_date, subtitle, templates, title
 from ..render.builder import EPUB_NS, E, Target, plain
-from ..render.cover import cover_jpeg, cover_svg
+from ..render.cover import cover_images
 from ..render.links import mark_pages, point_links
 from ..render.matter import edition_field, with_acronyms
 from ..render.tei import State
@@ -106,7 +106,7 @@ def _subset_fonts(text: str, styles: Path, cache: Path | None) -> list[tuple[str
 
 
 def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None) -> bytes:
-    """Build the EPUB and return its bytes (`cache`: a folder to keep font subsets in)."""
+    """Build the EPUB and return its bytes (`cache`: a folder to keep font subsets and the cover in)."""
     env = templates(merged.edition.styles)
     target = Target("epub", lambda i: f"#{i}")
     book_pages: list[Page] = pages(merged, target)
@@ -144,11 +144,11 @@ def write_epub(merged: Merged, marks: list[PageMark], cache: Path | None = None)
         book.add_metadata(None, "meta", f"PDF edition of this book ({meta.slug}.pdf), {identifier}",
                           {"property": "pageBreakSource"})
 
-    svg = cover_svg(book_title, book_subtitle, names, merged.edition.styles / "fonts")
+    svg, jpeg = cover_images(book_title, book_subtitle, names, merged.edition.styles / "fonts", cache)
     cover_alt = f"{book_title}: {book_subtitle}. {', '.join(names)}. A critical edition."
     # The raster cover is the cover-image (Kindle, library views); the cover page shows the SVG.
     cover_img = epub.EpubItem(uid="cover-image", file_name="images/cover.jpg", media_type="image/jpeg",
-                              content=cover_jpeg(svg))
+                              content=jpeg)
     cover_img.properties = ["cover-image"]
     book.add_item(cover_img)
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # for EPUB 2 readers and calibre
