@@ -121,3 +121,33 @@ def test_each_face_is_embedded_once_with_every_glyph_the_pages_draw(built):  # n
         assert drawn & _outlined(TTFont(vendored[face])) <= _outlined(program), font.BaseFont
     assert names and set(names.values()) == {1}, names  # one font dictionary per face and variant
     assert "EBGaramond12-Regular" in programs and all(len(s) == 1 for s in programs.values()), programs
+
+
+# WeasyPrint as it runs where libharfbuzz-subset0 is not installed: the library cannot be loaded.
+WITHOUT_HARFBUZZ_SUBSET = """
+import cffi
+load = cffi.FFI.dlopen
+def refuse(ffi, name, *args):
+    if "harfbuzz-subset" in str(name):
+        raise OSError(f"cannot load library {name!r}")
+    return load(ffi, name, *args)
+cffi.FFI.dlopen = refuse
+import makebook.writers  # silences WeasyPrint's no-fonts warning, as before any writer imports it
+import weasyprint.text.ffi
+assert weasyprint.text.ffi.harfbuzz_subset is None
+"""
+
+
+def test_without_libharfbuzz_subset_the_build_says_so(tmp_path):
+    project = copy_mini(tmp_path)
+    dist = project / "dist"
+    dist.mkdir()
+    (dist / "sample-edition.pdf").write_bytes(b"previous pdf")
+    cmd = [sys.executable, "-c", WITHOUT_HARFBUZZ_SUBSET + "from makebook.cli import main; main()", "--root",
+           str(project), "build", "--format", "pdf", "--quiet"]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=project)
+    assert result.returncode == 3, result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [line for line in result.stderr.splitlines() if line.strip()], result.stderr
+    assert len(errors) == 1 and "libharfbuzz-subset0" in errors[0], errors
+    assert {p.name: p.read_bytes() for p in dist.iterdir()} == {"sample-edition.pdf": b"previous pdf"}

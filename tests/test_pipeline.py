@@ -74,7 +74,9 @@ def test_every_note_has_a_noteref_and_a_backlink(epub_docs):
 def test_collate_accounts_for_every_witness_word():
     result = run_cli("collate")
     assert result.returncode == 0, result.stdout
-    assert result.stdout.count("0 unaccounted difference(s)") == 5
+    *texts, total = result.stdout.splitlines()
+    assert len(texts) == 5 and all(line.endswith("; 0 unaccounted difference(s)") for line in texts), result.stdout
+    assert total.startswith("all texts: ") and total.endswith("; 0 unaccounted difference(s)"), total
 
 
 def test_missing_phrase_fails_naming_notes_file_and_line(tmp_path):

@@ -57,11 +57,11 @@ class Outputs:
     verification: str = ""
 
 
-def _verified(merged, books: dict[str, bytes]) -> str:
+def _verified(merged, books: dict[str, bytes], pdf_text: list | None) -> str:
     """The books' own check (verify/books.py): its summary, or ErrorList and nothing published."""
     from .verify.books import verify
 
-    checked = verify(merged, books.get("epub"), books.get("pdf"))
+    checked = verify(merged, books.get("epub"), books.get("pdf"), pdf_text)
     if checked.problems:
         raise ErrorList(checked.problems)
     return checked.summary()
@@ -124,7 +124,7 @@ def _build(root: Path, out: Path, formats: set[str], quiet: bool) -> Outputs:
                 books["epub"] = write_epub(merged, marks, fonts_cache)
         if books:
             progress.update(step, description="checking the books")
-            result.verification = _verified(merged, books)
+            result.verification = _verified(merged, books, book.texts if book is not None else None)
         sites = {}
         if "web" in formats:
             progress.update(step, description="writing the web edition")

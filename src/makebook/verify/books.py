@@ -2,8 +2,10 @@
 entry of the edition is in the EPUB and in the PDF, every footnote begins on the page of
 its call, and every witness word and mark is accounted for: by the edited text or a
 recorded intervention (the collation), and then by the EPUB's reading text, read from
-its XHTML, which must hold every word and mark of the edited text. (The PDF's reading
-text is not read: its parts are laid out in other processes, whose pages do not come back.)
+its XHTML, and by the PDF's reading text, which must each hold every word and mark of the
+edited text. The build reads the PDF's text from its laid-out pages, exactly: nothing lost,
+nothing added; on a PDF already written it is read from its tagged structure, which cannot
+tell a footnote call from the text, so there only what the PDF lacks counts.
 
 `makebook build` runs them before anything reaches dist/; `makebook verify` runs them on
 books already built.
@@ -21,7 +23,8 @@ from ..sources.load import NS
 from ..sources.xmlio import XML_NS
 from ..textview import T
 from .collate import collate
-from .reading import edited_reading, epub_reading, losses
+from .reading import edited_reading, epub_reading, losses, pdf_reading
+from .written_pdf import written_reading
 
 XML_ID = f"{{{XML_NS}}}id"
 _ID = re.compile(rb'\bid="([^"]+)"')
@@ -70,7 +73,7 @@ def _epub_ids(epub: bytes) -> set[str]:
         return {m.decode() for n in z.namelist() if n.endswith(".xhtml") for m in _ID.findall(z.read(n))}
 
 
-def _pdf_pages(pdf: bytes) -> dict[str, int]:
+def pdf_pages(pdf: bytes) -> dict[str, int]:
     """Each named destination of the PDF (an element id) and the page it is on (1-based)."""
     from pypdf import PdfReader
 
@@ -78,22 +81,23 @@ def _pdf_pages(pdf: bytes) -> dict[str, int]:
     return {name: reader.get_destination_page_number(dest) + 1 for name, dest in reader.named_destinations.items()}
 
 
-def verify(merged: Merged, epub: bytes | None, pdf: bytes | None) -> Verification:
-    """Check the books (their bytes; None for a book not made) against the merged edition."""
+def verify(merged: Merged, epub: bytes | None, pdf: bytes | None, pdf_text: list | None = None) -> Verification:
+    """Check the books (their bytes; None for a book not made) against the merged edition;
+    `pdf_text`: the text of the PDF's laid-out pages (writers/pdf_text.py), when just laid out."""
     result = Verification()
     footnotes, entries = edition_notes(merged)
     result.footnotes, result.entries = len(footnotes), len(entries)
     epub_ids = _epub_ids(epub) if epub is not None else None
-    pdf_pages = _pdf_pages(pdf) if pdf is not None else None
+    pages = pdf_pages(pdf) if pdf is not None else None
     for kind, items in (("footnote", footnotes), ("apparatus entry", entries)):
         for item in items:
-            for book, ids in (("EPUB", epub_ids), ("PDF", pdf_pages)):
+            for book, ids in (("EPUB", epub_ids), ("PDF", pages)):
                 if ids is not None and item.id not in ids:
                     result.problems.append(EditionError(item.path, item.line, f"{kind} “{item.id}” is missing from the {book}",
                                                         "a defect of the layout, not of the note: report it"))
-    if pdf_pages is not None:
+    if pages is not None:
         for item in footnotes:
-            note, call = pdf_pages.get(item.id), pdf_pages.get(f"ref-{item.id}")
+            note, call = pages.get(item.id), pages.get(f"ref-{item.id}")
             if note is not None and call is not None:
                 if note == call:
                     result.on_call_page += 1
@@ -110,11 +114,17 @@ def verify(merged: Merged, epub: bytes | None, pdf: bytes | None) -> Verificatio
     text_ids = [mt.id for mt in merged.texts]
     expected = edited_reading(merged)
     paths = {mt.id: mt.text.path for mt in merged.texts}
+    printed = {}
     if epub is not None:
-        printed = epub_reading(epub, text_ids)
-        result.readings.append("EPUB")
+        printed["EPUB"] = (epub_reading(epub, text_ids), True)
+    if pdf_text is not None:
+        printed["PDF"] = (pdf_reading(pdf_text, text_ids), True)
+    elif pdf is not None:
+        printed["PDF"] = (written_reading(merged, pdf, pages), False)
+    for book, (reading, additions) in printed.items():
+        result.readings.append(book)
         for text_id in text_ids:
-            result.problems += [EditionError(paths[text_id], None, f"the EPUB's reading text {loss}",
+            result.problems += [EditionError(paths[text_id], line, f"the {book}'s reading text {loss}",
                                              "a defect of the books, not of the sources: report it")
-                                for loss in losses(expected[text_id], printed[text_id])]
+                                for line, loss in losses(expected[text_id], reading[text_id], additions)]
     return result
