@@ -201,3 +201,19 @@ def test_collate_detail_still_lists_what_nothing_accounts_for(tmp_path):
     assert any(re.match(rf"  sample\.xml: witness line {line} \(“.*”\): “and” is in the witness, not in the text$", x)
                for x in lines), result.stdout
     assert sum(" correction, " in x for x in lines) == 1 and sum(" gap (boilerplate), " in x for x in lines) == 1
+
+
+def test_a_part_from_the_cache_is_checked_by_its_kept_text(tmp_path):
+    project = copy_mini(tmp_path)
+    assert run_cli("build", "--quiet", root=project).returncode == 0
+    dist = {p.name: p.read_bytes() for p in (project / "dist").iterdir() if p.is_file()}
+    cache = project / ".makebook-cache"
+    kept = [p for p in (cache / "parts").glob("*.json") if "1989, and " in p.read_text(encoding="utf-8")]
+    assert len(kept) == 1
+    kept[0].write_text(kept[0].read_text(encoding="utf-8").replace("1989, and ", "1989, "), encoding="utf-8")
+    (cache / "state.json").unlink()  # the build runs again, every part laid out from the cache
+    result = run_cli("build", "--quiet", root=project)
+    assert result.returncode == 1, result.stdout
+    errors = result.stderr.splitlines()
+    assert len(errors) == 1 and "the PDF's reading text lost “and”" in errors[0], errors
+    assert {p.name: p.read_bytes() for p in (project / "dist").iterdir() if p.is_file()} == dist
