@@ -217,3 +217,14 @@ def test_a_part_from_the_cache_is_checked_by_its_kept_text(tmp_path):
     errors = result.stderr.splitlines()
     assert len(errors) == 1 and "the PDF's reading text lost “and”" in errors[0], errors
     assert {p.name: p.read_bytes() for p in (project / "dist").iterdir() if p.is_file()} == dist
+
+
+def test_verify_refuses_a_file_that_is_not_a_book(tmp_path):
+    for name in ("broken.pdf", "broken.epub"):
+        book = tmp_path / name
+        book.write_bytes(b"not a book\n")
+        result = run_cli("verify", str(book))
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        errors = result.stderr.splitlines()
+        assert len(errors) == 1 and errors[0].startswith(f"error: {book}: not a readable {name[7:].upper()} (")
+        assert errors[0].endswith(") (name a book makebook built, or build it again)"), errors

@@ -24,7 +24,33 @@ def verify(root: Path, books: tuple[Path, ...]) -> None:
         if not book.is_file():
             raise UsageError(book, None, "file not found", "build the books first: makebook build")
         data[book.suffix[1:]] = book.read_bytes()
+        _readable(book, data[book.suffix[1:]])
     result = run(merge(load(root)), data.get("epub"), data.get("pdf"))
     if result.problems:
         raise ErrorList(result.problems)
     click.echo(result.summary())
+
+
+def _readable(book: Path, data: bytes) -> None:
+    """Refuse a file that is not the kind of book its name says, before any check reads it."""
+    import io
+    import zipfile
+
+    import pikepdf
+
+    from ..errors import UsageError
+
+    try:
+        if book.suffix == ".pdf":
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                tagged = "/StructTreeRoot" in pdf.Root
+        else:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                tagged = "mimetype" in z.namelist()
+    except (pikepdf.PdfError, zipfile.BadZipFile) as exc:
+        reason = str(exc).split(": ", 1)[-1]  # pikepdf names its stream first
+        raise UsageError(book, None, f"not a readable {book.suffix[1:].upper()} ({reason})",
+                         "name a book makebook built, or build it again") from None
+    if not tagged:
+        raise UsageError(book, None, f"not {'a tagged PDF' if book.suffix == '.pdf' else 'an EPUB'} as makebook writes",
+                         "name a book makebook built, or build it again")
