@@ -20,6 +20,7 @@ from makebook.writers.pdf_layout import heads_css
 from makebook.writers.pdf_merge import CROSS
 from makebook.writers.makeup import repaired
 from makebook.writers.pdf_part import render
+from makebook.writers.pdf_words import marked, names
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def landed(built):  # noqa: F811
 
 def test_parts_make_the_pages_of_one_single_document_layout(built, merged, landed, tmp_path):  # noqa: F811
     single = tmp_path / "single.pdf"
-    html = book_html(merged, landed, print_pages(merged, landed))
+    html = marked(book_html(merged, landed, print_pages(merged, landed)), names(merged))  # as each part is
     reader = PdfReader(built / "implosion-of-the-ussr.pdf")
     # One document has one page counter: restart it at the first text, as the parts do.
     first_text = f"@page :nth({reader.page_labels.index('1') + 1}) {{ counter-set: page 1; }}"

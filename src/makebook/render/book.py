@@ -85,21 +85,42 @@ def copyright_page(merged: Merged, target: Target) -> Page:
     edition = f"{field('//tei:editionStmt/tei:edition')}, version {field('//tei:editionStmt/tei:edition/@n')}"
     date = source_date(merged)
     editors = field("//tei:titleStmt/tei:editor")
+    book = f"{title(merged)}: {subtitle(merged)}"
     sec = E("section", {"id": "copyright", "class": "copyright", "aria-label": "Copyright and edition",
                         **epub_type("copyright-page")})
     for text in (
-        f"{title(merged)}: {subtitle(merged)}",
+        book,
         f"{edition}, {date.strftime('%-d %B %Y')}. Published by {field('//tei:publicationStmt/tei:publisher')}.",
         field("//tei:availability"),
         f"Identifier: {field('//tei:publicationStmt/tei:idno[1]')}",
-        f"How to cite: {editors[0].upper() + editors[1:]}, eds., {title(merged)}: {subtitle(merged)}. "
+        f"How to cite: {editors[0].upper() + editors[1:]}, eds., {book}. "
         f"{edition}. {field('//tei:publicationStmt/tei:publisher')}, {date.year}. Cite the texts by paragraph (¶) "
         "and page; the EPUB and the web edition mark this book's pages. Each text, as the web edition gives it:",
     ):
-        sec.append(with_acronyms(E("p"), text, merged, State(target)))
+        sec.append(_cited(E("p"), text, book, merged, State(target)))
     for mt in merged.texts:
-        sec.append(with_acronyms(E("p", {"class": "cite-sentence"}), sentence(cite(merged, mt)), merged, State(target)))
+        sec.append(_cited(E("p", {"class": "cite-sentence"}), sentence(cite(merged, mt)), book, merged, State(target)))
     return Page("copyright", "Copyright", None, sec, matter="front")
+
+
+def _cited(p: etree._Element, text: str, book: str, merged: Merged, st: State) -> etree._Element:
+    """`p` holding `text`, its acronyms marked and each mention of the book's title in italics,
+    as a cited title is."""
+    head, *rest = text.split(book)
+    _extend(p, with_acronyms(E("span"), head, merged, st))
+    for after in rest:
+        p.append(with_acronyms(E("i", {"class": "title"}), book, merged, st))
+        _extend(p, with_acronyms(E("span"), after, merged, st))
+    return p
+
+
+def _extend(p: etree._Element, span: etree._Element) -> None:
+    """Move a span's content to the end of `p`."""
+    if len(p):
+        p[-1].tail = (p[-1].tail or "") + (span.text or "")
+    else:
+        p.text = (p.text or "") + (span.text or "")
+    p.extend(list(span))
 
 
 # What the colophon says of the book it stands in, and of the other one.

@@ -110,11 +110,39 @@ def _occurrence_links(merged: Merged, entry_id: str, target: Target) -> etree._E
         groups: dict[str, list[str]] = {}
         for occ in occs:
             groups.setdefault(target.page_of.folio(occ.id) if paged else occ.locator, []).append(occ.id)
-        links = [E("a", {"href": target.link(ids[0]), "class": "occ-page", PRINTED: " ".join(ids)}, text=key) if paged
-                 else E("a", {"href": target.link(ids[0]), "class": "occ"}, text=refine(key))
-                 for key, ids in groups.items()]
-        _join(span, links)
+        if paged:
+            for i, run in enumerate(_page_runs(groups)):
+                if i:
+                    append_text(span, ", ")
+                _page_range(span, run, target)
+        else:
+            _join(span, [E("a", {"href": target.link(ids[0]), "class": "occ"}, text=refine(key)) for key, ids in groups.items()])
     return span
+
+
+def _page_runs(groups: dict[str, list[str]]) -> list[list[tuple[str, list[str]]]]:
+    """The pages (folio, ids), in order, gathered in runs of consecutive arabic folios."""
+    runs: list[list[tuple[str, list[str]]]] = []
+    for folio, ids in groups.items():
+        if runs and folio.isdigit() and runs[-1][-1][0].isdigit() and int(folio) == int(runs[-1][-1][0]) + 1:
+            runs[-1].append((folio, ids))
+        else:
+            runs.append([(folio, ids)])
+    return runs
+
+
+def _page_range(parent: etree._Element, run: list[tuple[str, list[str]]], target: Target) -> None:
+    """A page, or a range of pages "13–16" (CMOS 14.14): the first and the last page are links
+    to their first occurrence; the pages between print nothing but still say which folios
+    they stand for, so that the layout checks them too (render/pagemap.py)."""
+    first, *middle, last = run if len(run) > 1 else run * 2
+    parent.append(E("a", {"href": target.link(first[1][0]), "class": "occ-page", PRINTED: " ".join(first[1])}, text=first[0]))
+    if len(run) == 1:
+        return
+    for folio, ids in middle:
+        parent.append(E("span", {"data-page": folio, PRINTED: " ".join(ids)}))
+    append_text(parent, "\u2060\u2013\u2060")  # a range is not broken at its dash
+    parent.append(E("a", {"href": target.link(last[1][0]), "class": "occ-page", PRINTED: " ".join(last[1])}, text=last[0]))
 
 
 

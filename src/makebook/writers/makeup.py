@@ -11,6 +11,8 @@ import lxml.html
 from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, TextBox
 
+from .pdf_words import WHOLE, wrap
+
 MM = 96 / 25.4  # CSS pixels
 NUMBER_GAP = 3 * MM  # between the text's outer edge and a paragraph number
 
@@ -39,6 +41,7 @@ def _numbers(box):
             yield from _numbers(child)
 
 
+HEADINGS = {"h1", "h2", "h3"}  # kept with the lines after them
 LINE = 13.9 / 0.75  # the text's leading in CSS pixels (print.css: 10.5 on 13.9 pt)
 NOTE_LINE = 10.8 / 0.75  # the notes' leading
 NOTE_RULE = 6 * MM  # the footnote area's rule, padding and margin, taken when a page's first note comes
@@ -46,8 +49,8 @@ NOTE_RULE = 6 * MM  # the footnote area's rule, padding and margin, taken when a
 
 def _lines(box, out, in_notes=False):
     for child in getattr(box, "children", ()):
-        if isinstance(child, MarginBox):
-            continue
+        if isinstance(child, MarginBox) or child.is_absolutely_positioned():
+            continue  # running heads, paragraph numbers
         notes = in_notes or isinstance(child, FootnoteAreaBox)
         if isinstance(child, LineBox):
             out.append((child, notes))
@@ -78,37 +81,166 @@ def empty_below(page) -> float:
     return bottom - max(line.position_y + line.height for line in lines)
 
 
-def short_pages(pages, opening_ids) -> list[int]:
-    """Indexes of the pages, other than the last of a part, whose text stops 3 or more lines short."""
+def short_pages(pages, opening_ids, lines: float = 3) -> list[int]:
+    """Indexes of the pages, other than the last of a part, whose text stops `lines` or more lines short."""
     seen: set[str] = set()
     opens = []
     for page in pages:
         opens.append(bool((set(page.anchors) & opening_ids) - seen))
         seen |= set(page.anchors)
     return [i for i, page in enumerate(pages[:-1])
-            if text_lines(pages[i + 1]) and not opens[i + 1] and empty_below(page) >= 3 * LINE]
+            if text_lines(pages[i + 1]) and not opens[i + 1] and empty_below(page) >= lines * LINE]
 
 
-def notes_to_split(pages, opening_ids) -> dict[str, int]:
-    """For each short page whose next page begins with a line calling a note too long to come
-    back with it: the note's id and how many of its words would fit on the short page."""
+LONGER = 0.5  # a paragraph's last line must be this full for a paragraph to be set a line longer
+MOST_SPACING = 0.03  # em: the most letter-spacing that makes a paragraph a line longer unseen
+
+
+def _width(line) -> float:
+    texts = [d for d in line.descendants() if isinstance(d, TextBox)]
+    return max((t.position_x + t.width for t in texts), default=line.position_x) - line.position_x
+
+
+def lengthen(pages, opening_ids, free, tried: dict[str, tuple[float, int]]) -> dict[str, float]:
+    """For each page, other than a part's last, whose text stops a line or more short of its
+    notes or foot (what comes next cannot come back: a heading kept with its text, a line
+    calling a long note, a paragraph's first two lines): paragraphs to set a line longer,
+    as many as the empty lines, by letting their letters out a little. They are taken on
+    the page itself (it fills from within) and then on the full pages before it (each
+    pushes a line on, down to the short page); the pages after it are unchanged. Only
+    pages for which `free(index)` is true. A paragraph `tried` before (its spacing and its lines then)
+    that is no longer gets twice the spacing, up to MOST_SPACING. Returns each paragraph's
+    id and its letter-spacing in em (and notes it in `tried`)."""
+    where: dict = {}  # paragraph element -> [(page index, line)]
+    for i, page in enumerate(pages):
+        for line in text_lines(page):
+            if line.element is not None and line.element.tag == "p" and line.element.get("id"):
+                where.setdefault(line.element, []).append((i, line))
+    by_page: dict[int, list[tuple[float, str]]] = {}  # the paragraphs standing wholly on a page that could be longer
+    for el, lines in where.items():
+        ident = el.get("id")
+        if len({k for k, _ in lines}) != 1 or len(lines) < 2:
+            continue
+        if ident in tried:
+            if tried[ident][1] != len(lines) or tried[ident][0] >= MOST_SPACING:
+                continue  # it is a line longer, or as loose as it may be
+            spacing = min(MOST_SPACING, 2 * tried[ident][0])
+        elif (spacing := _spacing_for_a_line(lines)) is None:
+            continue
+        by_page.setdefault(lines[0][0], []).append((spacing, ident, len(lines)))
+    short = [i for i in short_pages(pages, opening_ids, 1) if free(i)]
     out = {}
+    for n, i in enumerate(short):
+        wanted = int(empty_below(pages[i]) // LINE)
+        first = short[n - 1] + 1 if n else 0  # the pages before, back to the last short one
+        for k in range(i, first - 1, -1):
+            if wanted <= 0 or (k < i and text_lines(pages[k]) and _opens(pages[k], opening_ids)):
+                break
+            chosen = sorted(by_page.get(k, []))[:wanted]
+            for spacing, ident, count in chosen:
+                out[ident] = round(max(spacing, 0.008), 3)
+                tried[ident] = out[ident], count
+            wanted -= len(chosen)
+    return out
+
+
+def _segments(pages, opening_ids: list[str]) -> tuple[list[int], list[str]]:
+    """For each page, the number of the run of pages it stands in, a run beginning on each
+    page where a section opens; and for each run, the id of the first section it opens
+    (`opening_ids` in document order)."""
+    out, openers, seen = [], [opening_ids[0] if opening_ids else ""], set()
+    for page in pages:
+        new = [ident for ident in opening_ids if ident in page.anchors and ident not in seen]
+        if new:
+            openers.append(new[0])
+        seen |= set(page.anchors)
+        out.append(len(openers) - 1)
+    return out, openers
+
+
+def _opens(page, opening_ids) -> bool:
+    return bool(set(page.anchors) & opening_ids)
+
+
+def _spacing_for_a_line(lines) -> float | None:
+    """The letter-spacing (em) that should set a paragraph a line longer, if small enough to pass unseen."""
+    measure = lines[0][1].width
+    fill = _width(lines[-1][1]) / measure
+    # the last line must grow by what it lacks; the line before it, overflowing, helps
+    chars = sum(len(t.text) for _, line in lines[-2:] for t in line.descendants() if isinstance(t, TextBox))
+    size = lines[0][1].style["font_size"]
+    spacing = 0.6 * (1 - fill) * measure / (chars * size) if chars else 1
+    return spacing if fill >= LONGER and spacing <= MOST_SPACING else None
+
+
+def recto_foot_words(pages) -> list[tuple[str, str, int]]:
+    """For each recto whose text ends on a hyphen (a word cut across the page turn): the
+    block's id ("" for a block without one: the word is then kept whole in all its
+    section), the word, to be kept whole, and the page's index."""
+    out = []
+    for i in range(0, len(pages) - 1, 2):
+        lines, after = text_lines(pages[i]), text_lines(pages[i + 1])
+        if not lines or not after or not line_hyphenated(lines[-1]) or lines[-1].element is None:
+            continue
+        out.append((lines[-1].element.get("id") or "", _broken_word(lines[-1], after[0]), i))
+    return out
+
+
+def _last_text(line):
+    texts = [d for d in line.descendants() if isinstance(d, TextBox) and d.text.strip()]
+    return max(texts, key=lambda t: t.position_x + t.width)
+
+
+def notes_to_split(pages, opening_ids) -> list[tuple[int, str, int]]:
+    """For each short page whose next page's first lines could come back but for a note they
+    call: the page's index, that note's id and how many of its words would fit on the page.
+
+    The next page's lines are taken back one by one, each with the notes it calls, while
+    they fit in the short page's empty space (a paragraph's first line only with its second,
+    as orphans are 2). At the first line that does not fit because of its notes, the last
+    of them is cut, when the others fit whole and a line of it fits too; its rest continues
+    on the next page."""
+    out = []
     for i in short_pages(pages, opening_ids):
         after = pages[i + 1]
-        area = note_area(after)
-        lines = text_lines(after)
+        area, lines = note_area(after), text_lines(after)
         if area is None or not lines:
             continue
-        note = area.children[0]
-        call = after.anchors.get("ref-" + (note.element.get("id") or ""))
-        if call is None or call[1] > lines[0].position_y + 2 * LINE:
-            continue  # the note is not called from the page's first lines
-        room = empty_below(pages[i]) - 2 * LINE - (0 if note_area(pages[i]) is not None else NOTE_RULE)
-        note_lines = [line for line, _ in _all_lines(note)]
-        fit = int(room // NOTE_LINE) - 1
-        if fit >= 2 and len(note_lines) > fit:
-            words = len(" ".join(_text(note)).split())
-            out[note.element.get("id")] = int(words * fit / len(note_lines))
+        calls = {}  # line index -> the notes it calls, in order
+        for note in area.children:
+            call = after.anchors.get("ref-" + ((note.element.get("id") or "") if note.element is not None else ""))
+            if call is not None:
+                line = next((k for k, l in enumerate(lines) if l.position_y <= call[1] < l.position_y + l.height), None)
+                if line is not None:
+                    calls.setdefault(line, []).append(note)
+        room = empty_below(pages[i])
+        rule = note_area(pages[i]) is None
+        taken = 0.0  # the notes' height taken back so far
+        for k, line in enumerate(lines):
+            # a block's first line comes only with its second (orphans), a heading with both
+            end = k
+            while end + 1 < len(lines) and getattr(lines[end].element, "tag", None) in HEADINGS:
+                end += 1
+            if (end == 0 or lines[end - 1].element is not lines[end].element) and \
+                    end + 1 < len(lines) and lines[end + 1].element is lines[end].element:
+                end += 1
+            text = lines[end].position_y + lines[end].height - lines[0].position_y
+            notes = [n for j in range(k, end + 1) for n in calls.get(j, [])]
+            needed = [len(_all_lines(n)) * NOTE_LINE for n in notes]
+            extra = NOTE_RULE if rule and notes and not taken else 0
+            if text + taken + extra + sum(needed) <= room:
+                taken += extra + sum(needed)
+                for j in range(k + 1, end + 1):
+                    calls.pop(j, None)  # taken with this line
+                continue
+            if not notes or text + taken + extra + sum(needed[:-1]) + NOTE_LINE > room:
+                break  # the line does not fit for its text, or for notes that cannot be cut
+            last = notes[-1]
+            fit = int((room - text - taken - extra - sum(needed[:-1])) // NOTE_LINE)
+            words = len(" ".join(_text(last)).split())
+            if last.element.get("id") and len(_all_lines(last)) > fit >= 1:
+                out.append((i, last.element.get("id"), max(1, int(words * fit / len(_all_lines(last))) - 1)))
+            break
     return out
 
 
@@ -173,33 +305,59 @@ def _keep_after(root, node, slot: str, offset: int) -> None:
         node.text = None
 
 
-def hyphen_ladders(pages) -> set[str]:
-    """Ids of the blocks ending a ladder: the third of three lines running that end with a hyphen."""
-    out = set()
-    for page in pages:
+def hyphen_ladders(pages) -> list[tuple[str, str, int]]:
+    """The blocks ending a ladder, the third of three lines running that end with a hyphen:
+    the block's id, the third word broken (kept whole where the block has no id) and the
+    page's index."""
+    out = []
+    for i, page in enumerate(pages):
         run = 0
-        for line, _ in _all_lines(page._page_box):
+        lines = [line for line, _ in _all_lines(page._page_box)]
+        for line, after in zip(lines, lines[1:] + [None]):
             run = run + 1 if line_hyphenated(line) else 0
-            if run >= 3 and line.element is not None and line.element.get("id"):
-                out.add(line.element.get("id"))
+            if run >= 3 and line.element is not None and after is not None:
+                out.append((line.element.get("id") or "", _broken_word(line, after), i))
     return out
+
+
+def _broken_word(line, after) -> str:
+    """The word a hyphenated line's end cuts, whole: its end and the next line's beginning."""
+    head = _last_text(line).text.rstrip("\u2010").split()[-1]
+    tail = next((t.text for t in after.descendants() if isinstance(t, TextBox) and t.text.strip()), "").split()
+    return re.match(r"[\w’'-]*", head[::-1]).group(0)[::-1] + (re.match(r"[\w’'-]*", tail[0]).group(0) if tail else "")
 
 
 def line_hyphenated(line) -> bool:
     """Whether a line ends with a hyphen WeasyPrint added (U+2010: a word's own hyphen is U+002D)."""
     texts = [d for d in line.descendants() if isinstance(d, TextBox) and d.text.strip()]
-    return bool(texts) and max(texts, key=lambda t: t.position_x + t.width).text.endswith("\u2010")
+    return bool(texts) and _last_text(line).text.endswith("\u2010")
 
 
-REPAIRS = 2  # rounds of repair of one part
+def keep_whole(el, word: str) -> None:
+    """Wrap each occurrence of `word` in the block `el` in a span that is not hyphenated."""
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
+    for node in list(el.iter()):
+        if node.text and node.get("class") != WHOLE:
+            wrap(node, "text", pattern)
+        if node is not el and node.tail and node.getparent().get("class") != WHOLE:
+            wrap(node, "tail", pattern)
+
+
+REPAIRS = 6  # rounds of repair of one part (a long text needs a cut note or two, a round each)
 
 
 def repaired(doc, html: str, render):
     """Repair a part laid out from `html` and lay it out again with `render(html)`, at most
     REPAIRS times: a page left short because its next line calls a long note gets the
-    note's first part, the rest continuing on the next page; a block ending a ladder of
-    three hyphens is set without hyphens. Returns the HTML as repaired."""
-    whole: set[str] = set()  # notes whose two parts came out on one page: joined, not cut again
+    note's first part, the rest continuing on the next page (a cut whose first part did not
+    fit is joined again and tried once more, a third shorter); a page left short otherwise
+    gets paragraphs set a line longer; a block ending a ladder of three hyphens is set
+    without hyphens; a word cut at the foot of a recto is kept whole. Returns the HTML as
+    repaired."""
+    failed: dict[str, int] = {}  # notes whose two parts came out on one page (joined): words of the cut
+    cut_at: dict[str, int] = {}  # the words of each note's last cut
+    kept: set[tuple[str, str]] = set()  # words kept whole, in a block or a section
+    lengthened: dict[str, tuple[float, int]] = {}  # paragraphs set a line longer: letter-spacing, lines before
     for _ in range(REPAIRS):
         tree = lxml.html.document_fromstring(html)
         openings = {el.get("id") for el in tree.xpath("//section[@id]")}
@@ -207,16 +365,38 @@ def repaired(doc, html: str, render):
         for first in tree.xpath("//span[@id]"):
             if first.get("id") in together:
                 _join(first, first.getnext().getnext())  # the note, its call's marker, the rest
-                whole.add(first.get("id"))
-        cuts = {k: v for k, v in notes_to_split(doc.pages, openings).items() if k not in whole}
+                failed[first.get("id")] = -1 if first.get("id") in failed else cut_at.get(first.get("id"), -1)
+        # A cut changes every page after its own up to the next opening (a new text or part,
+        # on a recto): one a round in each, the first; and nothing else after it there. A cut
+        # that left its note whole on the next page is tried once more, shorter by a third.
+        segment, opener = _segments(doc.pages, [el.get("id") for el in tree.xpath("//section[@id]")])
+        firsts: dict[int, tuple[int, str, int]] = {}
+        for page, ident, words in notes_to_split(doc.pages, openings):
+            if failed.get(ident, 0) >= 0:
+                firsts.setdefault(segment[page], (page, ident, min(words, failed[ident] * 2 // 3) if ident in failed else words))
+        cuts = {ident: words for _, ident, words in firsts.values() if words > 0}
+        cut_at.update(cuts)
+        cut_pages = {segment[page]: page for page, _, _ in firsts.values()}
         ladders = hyphen_ladders(doc.pages)
-        if not cuts and not ladders and not together:
+        # a word kept whole in its block, or in the section its page opens where it has no id
+        words = [(block or opener[segment[page]], word) for block, word, page in
+                 recto_foot_words(doc.pages) + [ladder for ladder in ladders if not ladder[0]]]
+        words = [w for w in words if w not in kept]
+        kept |= set(words)
+        ladders = {block for block, _, _ in ladders if block}
+        longer = lengthen(doc.pages, openings, lambda i: i < cut_pages.get(segment[i], len(doc.pages)), lengthened)
+        if not cuts and not ladders and not together and not words and not longer:
             break
         for el in tree.xpath("//*[@id]"):
-            if el.get("id") in cuts:
-                split_note(el, cuts[el.get("id")])
-            elif el.get("id") in ladders:
+            ident = el.get("id")
+            if ident in cuts:
+                split_note(el, cuts[ident])
+            elif ident in ladders:
                 el.set("class", (el.get("class", "") + " unhyphenated").strip())
+            for word in [w for block, w in words if block == ident]:
+                keep_whole(el, word)
+            if ident in longer:
+                el.set("style", f"letter-spacing: {longer[ident]}em")
         html = lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
         doc = render(html)
     return html

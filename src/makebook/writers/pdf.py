@@ -19,6 +19,7 @@ from ..render.book import Page, authors, pages, source_date, subtitle, templates
 from ..render.builder import Target
 from ..render.pagemap import PRINTED, PageMap
 from .pdf_merge import CROSS
+from .pdf_words import mark, names
 
 
 @dataclass
@@ -89,16 +90,19 @@ def book_parts(merged: Merged, page_of: PageMap) -> list[Part]:
     runs.append(("contents", [], True, True))
     runs += [(p.name, [p], False, True) for p in front if p.name not in PRELIMS]
     runs += [(p.name, [p], False, p is not rest[-1]) for p in rest]
+    words = names(merged)
     return [_part(name, book_html(merged, page_of, book_pages, chosen, contents, pad),
                   name in {p.name for p in front} or contents, pad,
-                  not contents and all(p.matter != "body" for p in chosen))
+                  not contents and all(p.matter != "body" for p in chosen), words)
             for name, chosen, contents, pad in runs]
 
 
-def _part(name: str, html: str, front: bool, pad: bool, may_wait: bool) -> Part:
+def _part(name: str, html: str, front: bool, pad: bool, may_wait: bool, words: set[str]) -> Part:
     """The part, each link to an id outside it written as a `CROSS` URI (WeasyPrint drops
-    links to anchors it cannot find)."""
+    links to anchors it cannot find), its names, compounds and URLs marked where they may
+    break (pdf_words.py)."""
     doc = lxml.html.document_fromstring(html)
+    mark(doc, words)
     ids = frozenset(doc.xpath("//@id"))
     for a in doc.iter("a"):
         href = a.get("href", "")
