@@ -9,7 +9,9 @@ Each comparison runs its two sides in alternation (A B A B …), so that a machi
 with other work slows both alike; each figure is the median of --runs runs of the real
 command line in a fresh process, with the spread (min–max). Peak memory is that of all the
 processes of a command together (the build forks one process per core): the wrapper
-samples the resident memory of the command's whole process tree from /proc every 100 ms;
+samples the proportional set size (PSS: a page shared by several processes counted once
+in all, as the layout processes forked from the build share its memory) of the command's
+whole process tree from /proc every 100 ms;
 CPU time (user + system) is that of the command and all the processes it waited for.
 Wall time is what an editor waits; on a busy machine it is noisy, so CPU time is given
 beside it (less sensitive to other work, though not immune). This is a benchmark, never a test.
@@ -53,10 +55,10 @@ TEI = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 BASELINE_8X = 65.0  # s: the 8x corpus before the layout in parts (issue 12), on this machine
 
-# Runs one command; prints its wall time and the peak of the summed RSS of its process tree.
+# Runs one command; prints its wall time and the peak of the summed PSS of its process tree.
 WRAPPER = r"""
 import json, os, resource, subprocess, sys, time
-def tree_rss(root):
+def tree_pss(root):
     children = {}
     for pid in os.listdir("/proc"):
         if pid.isdigit():
@@ -70,10 +72,10 @@ def tree_rss(root):
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
-        try:
-            with open(f"/proc/{pid}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except OSError:
+        try:  # proportional set size: pages the forked processes share are counted once in all
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:")) * 1024
+        except (OSError, StopIteration):
             pass
     return total
 cmd = json.loads(sys.argv[1])
@@ -81,11 +83,12 @@ start = time.perf_counter()
 proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 peak = 0
 while proc.poll() is None:
-    peak = max(peak, tree_rss(proc.pid))
+    peak = max(peak, tree_pss(proc.pid))
     time.sleep(0.1)
 wall = time.perf_counter() - start
 err = proc.stderr.read()
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and every process it waited for
+peak = max(peak, usage.ru_maxrss * 1024)  # at least its largest process (a command may end before a sample)
 print(json.dumps({"rc": proc.returncode, "wall": wall, "peak_kb": peak // 1024, "cpu": usage.ru_utime + usage.ru_stime,
                   "stderr": err.decode("utf-8", "replace")[-4000:]}))
 """
@@ -428,7 +431,7 @@ def main() -> None:
     lines = ["# makebook build benchmark", "",
              f"Project: `{root}` — {stats['texts']} texts, {stats['notes']} notes, {stats['xml_kb']} KB of XML sources.",
              "Times are wall-clock medians of fresh processes, the two sides of each comparison run in "
-             "alternation; peak memory is that of all the processes of a command together.", "",
+             "alternation; peak memory is that of all the processes of a command together (their summed PSS).", "",
              "## Machine", "", *[f"- {k}: {v}" for k, v in machine()], ""]
     if results:
         lines += ["## Builds", "", table(results), ""]
