@@ -3,6 +3,7 @@ its tags, bookmarks, links, labels and metadata, and every printed page number r
 from __future__ import annotations
 
 import json
+import shutil
 
 import lxml.html
 import pikepdf
@@ -15,8 +16,8 @@ from test_pipeline import built  # noqa: F401  (the session build)
 from makebook.merge import merge
 from makebook.render.pagemap import PageMap, wrong_folios
 from makebook.sources.load import load
-from makebook.writers.pdf import book_html, book_parts, print_pages
-from makebook.writers.pdf_layout import heads_css
+from makebook.writers.pdf import Part, book_html, book_parts, print_pages
+from makebook.writers.pdf_layout import _carried, _layout_key, heads_css
 from makebook.writers.pdf_merge import CROSS
 from makebook.writers.makeup import repaired
 from makebook.writers.pdf_part import render
@@ -132,3 +133,44 @@ def test_a_first_build_settles_and_one_changed_note_lays_out_only_its_text(tmp_p
     again = _layout_record(project)
     assert list(again["laid_out_by_part"]) == ["text-sample"]  # the text alone laid out again
     assert again["laid_out"] >= glossary - text_first  # its pages (with any make-up repairs)
+
+
+def _part(body: str) -> Part:
+    return Part("text-x", f"<!DOCTYPE html><html><body><section id='x'>{body}</section></body></html>", False, False)
+
+
+def test_a_part_that_only_prints_other_folios_starts_from_its_repairs():
+    """The make-up repairs of a part's last layout are carried over when only its folios (or
+    nothing) changed, and not when its words did."""
+    source = _part("<p>See <a data-page-of='a'>5</a> and <span data-page-of='b' data-page='7'></span>.</p><p>More.</p>")
+    repaired = ("<!DOCTYPE html><html><body><section id='x'><p style='letter-spacing: 0.01em'>See "
+                "<a data-page-of='a'>5</a> and <span data-page-of='b' data-page='7'></span>.</p><p>More.</p>"
+                "</section></body></html>")
+    before = {"layout": _layout_key(source, "s"), "source": source.html, "html": repaired, "short": 2}
+    assert _carried(before, source, _layout_key(source, "s")) == (repaired, -1)
+    moved = _part("<p>See <a data-page-of='a'>15</a> and <span data-page-of='b' data-page='17'></span>.</p><p>More.</p>")
+    html, short = _carried(before, moved, _layout_key(moved, "s"))
+    tree = lxml.html.document_fromstring(html)
+    assert short == 2 and tree.xpath("//p/@style") == ["letter-spacing: 0.01em"]
+    assert [el.text or el.get("data-page") for el in tree.xpath("//*[@data-page-of]")] == ["15", "17"]
+    reworded = _part("<p>See <a data-page-of='a'>15</a> or <span data-page-of='b' data-page='17'></span>.</p><p>More.</p>")
+    assert _carried(before, reworded, _layout_key(reworded, "s")) is None
+
+
+def test_a_rebuild_that_carries_repairs_over_makes_the_book_a_cold_build_makes(tmp_path):
+    """A note made a page longer moves every part after its text: they start from their last
+    repairs, and the book is byte for byte the one a build without a cache makes."""
+    project = copy_mini(tmp_path)
+    assert run_cli("build", "--format", "pdf", "--out", str(tmp_path / "first"), "--quiet", root=project).returncode == 0
+    notes = project / "notes" / "sample.xml"
+    source = notes.read_text()
+    end = source.rindex("</p>")  # the last note's
+    notes.write_text(source[:end] + " An added sentence to make the note longer." * 50 + source[end:])
+    again = run_cli("build", "--format", "pdf", "--out", str(tmp_path / "again"), "--quiet", root=project)
+    assert again.returncode == 0, again.stderr
+    moved = [name for name in _layout_record(project)["laid_out_by_part"] if name != "text-sample"]
+    shutil.rmtree(project / ".makebook-cache")
+    cold = run_cli("build", "--format", "pdf", "--out", str(tmp_path / "cold"), "--quiet", root=project)
+    assert cold.returncode == 0, cold.stderr
+    assert moved, "no part after the text was laid out again: the test moves nothing"
+    assert (tmp_path / "again" / "sample-edition.pdf").read_bytes() == (tmp_path / "cold" / "sample-edition.pdf").read_bytes()

@@ -343,6 +343,14 @@ def keep_whole(el, word: str) -> None:
             wrap(node, "tail", pattern)
 
 
+def faults(pages, html: str) -> int | None:
+    """How many pages of a repaired part's layout stay short (None if a repair would still
+    change it: a ladder of hyphens, a word cut at a recto's foot, a cut note on one page)."""
+    if hyphen_ladders(pages) or recto_foot_words(pages) or _split_on_one_page(pages):
+        return None
+    return len(short_pages(pages, set(lxml.html.document_fromstring(html).xpath("//section/@id"))))
+
+
 REPAIRS = 6  # rounds of repair of one part (a long text needs a cut note or two, a round each)
 
 

@@ -26,7 +26,7 @@ from ..cache import PartCache
 from ..errors import EditionError, ErrorList
 from ..merge.document import Merged
 from ..render.book import title
-from ..render.pagemap import PageMap, PageMark, wrong_folios
+from ..render.pagemap import PRINTED, PageMap, PageMark, wrong_folios
 from .faces import vendored_faces
 from .pdf import Part, book_parts
 from .pdf_merge import merge
@@ -100,16 +100,25 @@ def _folios(order: list[tuple[str, bool]], laid: dict[str, LaidPart]) -> PageMap
     return folios
 
 
-def _key(part: Part, start: int, styles: Path, css: str) -> str:
-    """A hash of all that can change the part's layout: its HTML and first folio, the styles
-    and fonts, the layout code, WeasyPrint, and the machine's font configuration (which the
-    vendored fonts should make irrelevant: a cached part must not hide it if not)."""
-    h = hashlib.sha256(f"{weasyprint.__version__}\n{start}\n{part.pad}\n{css}\n".encode())
+def _setting(styles: Path, css: str) -> str:
+    """A hash of all besides its HTML that can change a part's layout: the styles and fonts,
+    the layout code, WeasyPrint, and the machine's font configuration (which the vendored
+    fonts should make irrelevant: a cached part must not hide it if not)."""
+    h = hashlib.sha256(f"{weasyprint.__version__}\n{css}\n".encode())
     fontconfig = [Path(os.environ["FONTCONFIG_FILE"])] if os.environ.get("FONTCONFIG_FILE") else []
     for path in sorted(p for p in styles.rglob("*") if p.is_file() and p.suffix != ".j2") + CODE + fontconfig:
         h.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
-    h.update(part.html.encode())
     return h.hexdigest()
+
+
+def _layout_key(part: Part, setting: str) -> str:
+    """A hash of all that can change the part's layout, which is made with folios from 1."""
+    return hashlib.sha256(f"{setting}\n{part.pad}\n{part.html}".encode()).hexdigest()
+
+
+def _key(part: Part, start: int, setting: str) -> str:
+    """A hash of all that can change the part's PDF: its layout and its first folio."""
+    return hashlib.sha256(f"{_layout_key(part, setting)}\n{start}".encode()).hexdigest()
 
 
 def _cached(cache: PartCache, key: str) -> LaidPart | None:
@@ -119,12 +128,14 @@ def _cached(cache: PartCache, key: str) -> LaidPart | None:
     pdf, meta = hit
     if "texts" not in meta:  # laid out before the parts kept their text
         return None
-    return LaidPart(pdf, meta["start"], [{k: tuple(v) for k, v in page.items()} for page in meta["pages"]], meta["texts"])
+    return LaidPart(pdf, meta["start"], [{k: tuple(v) for k, v in page.items()} for page in meta["pages"]], meta["texts"],
+                    html=meta.get("html", ""))
 
 
 def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Layout:
     """Lay the book out in parts; return the merged PDF and its pages."""
     styles, css = merged.edition.styles, heads_css(merged)
+    setting = _setting(styles, css)
     root = merged.edition.root
     sources = sorted((root / "edition").glob("*.xml")) + sorted((root / "notes").glob("*.xml"))
     last = cache.last_layout()
@@ -133,13 +144,16 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
     keys: dict[str, str] = {}  # name -> key of the part as laid out by this build
     laid_out: dict[str, int] = {}  # name -> pages WeasyPrint laid out for the part in this build
     tried: set[str] = set()  # parts given a trial layout in this build
+    # name -> what its last final layout was made from, and what the make-up repairs made of it
+    previous = {name: meta for name, _, key in last if (hit := cache.get(key)) is not None
+                and {"layout", "source", "html", "short"} <= (meta := hit[1]).keys()}
     for round_ in range(MAX_ROUNDS + 1):
         folios = _folios(order, laid)
         parts = book_parts(merged, folios)
         order = [(p.name, p.front) for p in parts]
         laid = {name: part for name, part in laid.items() if name in dict(order)}
         starts = _starts(parts, {name: len(p.pages) for name, p in laid.items()})
-        wanted = {p.name: _key(p, starts[p.name], styles, css) for p in parts}
+        wanted = {p.name: _key(p, starts[p.name], setting) for p in parts}
         stale = [p for p in parts if keys.get(p.name) != wanted[p.name]]
         if not stale:
             break
@@ -157,16 +171,22 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
         # first layout is a trial, for its length and anchors only (not repaired, not written).
         trials = {p.name for p in ready if p.name not in tried and any(a not in folios for a in p.printed)}
         tried |= trials
-        for name, result in _run(parts, ready, laid, styles, css, sources, workers, trials).items():
+        layout_keys = {p.name: _layout_key(p, setting) for p in ready}
+        known = {p.name: carried for p in ready if p.name not in trials and p.name in previous
+                 and (carried := _carried(previous[p.name], p, layout_keys[p.name])) is not None}
+        for name, result in _run(parts, ready, laid, styles, css, sources, workers, trials, known).items():
             laid[name] = result
             laid_out[name] = laid_out.get(name, 0) + result.laid_out
         for part in ready:
             if part.name in trials:
                 keys.pop(part.name, None)
                 continue
-            keys[part.name] = _key(part, laid[part.name].start, styles, css)
-            cache.put(keys[part.name], laid[part.name].pdf,
-                      {"start": laid[part.name].start, "pages": laid[part.name].pages, "texts": laid[part.name].texts})
+            done = laid[part.name]
+            previous[part.name] = {"layout": layout_keys[part.name], "source": part.html, "html": done.html,
+                                   "short": done.short}
+            keys[part.name] = _key(part, done.start, setting)
+            cache.put(keys[part.name], done.pdf, {"start": done.start, "pages": done.pages, "texts": done.texts,
+                                                  **previous[part.name]})
     faces = [f.path for f in vendored_faces(styles / "print.css").values()]
     pdf = merge([laid[p.name].pdf for p in parts], _labels(parts, laid), faces)
     folio_list = [roman(laid[p.name].start + i) if p.front else str(laid[p.name].start + i)
@@ -174,6 +194,30 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
     cache.save_layout([(p.name, p.front, keys[p.name]) for p in parts], laid_out, len(folio_list))
     return Layout(pdf, folio_list, [page for p in parts for page in laid[p.name].pages],
                   [text for p in parts for text in laid[p.name].texts], sum(laid_out.values()))
+
+
+def _carried(before: dict, part: Part, layout_key: str) -> tuple[str, int | None] | None:
+    """Where to start `part`'s make-up from its last final layout (`before`): its repaired
+    HTML as it is (short -1) when the part is the same; with the folios the part prints now
+    (and the pages it left short) when only they changed; None when the part changed."""
+    if before["layout"] == layout_key:
+        return before["html"], -1
+    was, now, repaired = (lxml.html.document_fromstring(h) for h in (before["source"], part.html, before["html"]))
+    printed = [tree.xpath(f"//*[@{PRINTED}]") for tree in (was, now, repaired)]
+    if len({len(els) for els in printed}) != 1 or any(
+            len({el.get(PRINTED) for el in trio}) != 1 for trio in zip(*printed)):
+        return None
+    for old, new, out in zip(*printed):
+        out.text = new.text
+        out.attrib.pop("data-page", None)
+        if new.get("data-page") is not None:
+            out.set("data-page", new.get("data-page"))
+        for el in (old, new):
+            el.text = None
+            el.attrib.pop("data-page", None)
+    if lxml.html.tostring(was) != lxml.html.tostring(now):
+        return None
+    return lxml.html.tostring(repaired, encoding="unicode", doctype="<!DOCTYPE html>"), before["short"]
 
 
 def _ready(stale: list[Part], folios: dict[str, str]) -> list[Part]:
@@ -193,10 +237,12 @@ def _ready(stale: list[Part], folios: dict[str, str]) -> list[Part]:
 
 
 def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles: Path, css: str,
-         sources: list[Path], workers: int | None, trials: set[str]) -> dict[str, LaidPart]:
-    """Lay the `ready` parts out (those named in `trials` for a trial), one forked process
-    each, at most `workers` at a time (one per core), in reading order; tell each its first
-    folio as soon as the page counts of the parts before it are known."""
+         sources: list[Path], workers: int | None, trials: set[str],
+         repairs: dict[str, tuple[str, int | None]]) -> dict[str, LaidPart]:
+    """Lay the `ready` parts out (those named in `trials` for a trial; those in `repairs`
+    from their HTML as repaired before, with its pages short: `_carried`), one forked
+    process each, at most `workers` at a time (one per core), in reading order; tell each
+    its first folio as soon as the page counts of the parts before it are known."""
     ctx = multiprocessing.get_context("fork")
     workers = workers or os.cpu_count() or 1
     todo = list(ready)
@@ -211,7 +257,8 @@ def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles
                 part = todo.pop(0)
                 parent, child = ctx.Pipe()
                 proc = ctx.Process(target=lay_out_part, args=(styles, part.html, css, part.pad, sources, child,
-                                                                      part.name not in trials), daemon=True)
+                                                              part.name not in trials, *repairs.get(part.name, (None, -1))),
+                                   daemon=True)
                 proc.start()
                 child.close()
                 running[parent] = (part, proc)

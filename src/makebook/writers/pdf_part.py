@@ -23,7 +23,7 @@ from weasyprint.layout.background import layout_backgrounds
 from ..errors import ErrorList
 from . import footnote_fix
 from .faces import VendoredFonts, check_faces
-from .makeup import outer_margin_numbers, repaired
+from .makeup import faults, outer_margin_numbers, repaired
 from .pdf_text import page_text
 
 
@@ -37,6 +37,8 @@ class LaidPart:
     pages: list[dict[str, tuple[float, float]]]
     texts: list[list[list[str]]]
     laid_out: int = 0  # pages WeasyPrint laid out to make it (its make-up repairs included)
+    html: str = ""  # the part's HTML as its make-up repairs left it (a final layout's)
+    short: int | None = None  # its pages left short (makeup.faults), None if repairs remain
 
 
 def render(styles: Path, html: str, extra_css: str = ""):
@@ -77,11 +79,16 @@ def _number_from(doc, made: list, first_folio: int) -> None:
 
 
 def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: list[Path], conn,
-                 final: bool = True) -> None:
+                 final: bool = True, repaired_html: str | None = None, short: int | None = -1) -> None:
     """In a child: lay the part out; send ("pages", n), receive the first folio, send
     ("done", LaidPart), ("invalid", [EditionError…]) for characters no vendored face
     draws (`sources`: where to look for them), or ("error", traceback). A layout not
-    `final` (a trial, for the part's length and anchors) is neither repaired nor written."""
+    `final` (a trial, for the part's length and anchors) is neither repaired nor written.
+    `repaired_html`: what the make-up repairs made of this part before, laid out instead of
+    repairing it again: as it is when `short` is -1 (the same HTML: a layout does not depend
+    on the first folio), else kept if it leaves nothing to repair and no more pages short
+    than `short` (None: the repairs had left something), and repaired further if not (the
+    same part printing other folios)."""
     try:
         weasyprint.layout.make_margin_boxes = _recording_margin_boxes
         last: dict = {}  # the HTML last laid out: its document and its pages' states
@@ -97,10 +104,17 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
             return doc
         # Laid out, and repaired, with folios from 1, so that the page count sent is the
         # final one; then the heads of its last layout are made with its real folios.
-        first = lay(html)
-        if final:
-            html = repaired(first, html, lay)
+        if final and repaired_html is not None:
+            carried = lay(html := repaired_html)
+            now = faults(carried.pages, html) if short != -1 else None
+            if short != -1 and (now is None or short is not None and now > short):
+                html = repaired(carried, html, lay)
+        elif final:
+            html = repaired(lay(html), html, lay)
+        else:
+            lay(html)
         doc, made = last[html]  # repaired() ends on a layout of the HTML it returns
+        left = faults(doc.pages, html) if final else None
         conn.send(("pages", len(doc.pages) - 1 if pad else len(doc.pages)))
         start = conn.recv()
         _number_from(doc, made, start)
@@ -112,7 +126,7 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
             return
         check_faces(doc.pages, styles / "print.css", sources)
         texts = [page_text(page) for page in doc.pages]
-        conn.send(("done", LaidPart(doc.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True), start, pages, texts, laid_out)))
+        conn.send(("done", LaidPart(doc.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True), start, pages, texts, laid_out, html, left)))
     except ErrorList as errs:
         conn.send(("invalid", errs.errors))
     except BaseException:  # noqa: BLE001 (reported to the parent, which raises)
