@@ -151,3 +151,5 @@ def test_without_libharfbuzz_subset_the_build_says_so(tmp_path):
     assert errors == [line for line in result.stderr.splitlines() if line.strip()], result.stderr
     assert len(errors) == 1 and "libharfbuzz-subset0" in errors[0], errors
     assert {p.name: p.read_bytes() for p in dist.iterdir()} == {"sample-edition.pdf": b"previous pdf"}
+    parts = project / ".makebook-cache" / "parts"
+    assert not (parts.is_dir() and any(parts.iterdir())), "the book was laid out before the missing library was noticed"

@@ -176,16 +176,25 @@ def _postscript_name(data: bytes) -> str:
 _DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GDEF", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
 
 
-def _subset(path: Path, glyphs: set[int]) -> bytes:
-    """The face's file cut down to `glyphs`, each keeping its id, by HarfBuzz's subsetter
-    (WeasyPrint's, which cut the parts' subsets): no layout tables, no hinting, CFF
-    subroutines inlined."""
-    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
-    from weasyprint.text.fonts import get_hb_object_data
+def subsetter():
+    """HarfBuzz's subsetter, which cuts the book's fonts, or an environment error before
+    any layout if the system library is missing."""
+    from weasyprint.text.ffi import harfbuzz_subset
 
     if harfbuzz_subset is None:
         raise EnvironmentFault(None, None, "HarfBuzz's subsetter (libharfbuzz-subset) is not installed",
                                "install it (Debian: libharfbuzz-subset0), as WeasyPrint needs it too")
+    return harfbuzz_subset
+
+
+def _subset(path: Path, glyphs: set[int]) -> bytes:
+    """The face's file cut down to `glyphs`, each keeping its id, by HarfBuzz's subsetter
+    (WeasyPrint's, which cut the parts' subsets): no layout tables, no hinting, CFF
+    subroutines inlined."""
+    from weasyprint.text.ffi import ffi, harfbuzz
+    from weasyprint.text.fonts import get_hb_object_data
+
+    harfbuzz_subset = subsetter()
     _declare(ffi)
     blob = harfbuzz.hb_blob_create_from_file(str(path).encode())
     face = ffi.gc(harfbuzz.hb_face_create(blob, 0), harfbuzz.hb_face_destroy)

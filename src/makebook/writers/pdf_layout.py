@@ -29,6 +29,7 @@ from ..render.book import title
 from ..render.pagemap import PRINTED, PageMap, PageMark, wrong_folios
 from .faces import vendored_faces
 from .pdf import Part, book_parts
+from .pdf_fonts import subsetter
 from .pdf_merge import merge
 from .pdf_part import LaidPart, lay_out_part
 
@@ -134,6 +135,7 @@ def _cached(cache: PartCache, key: str) -> LaidPart | None:
 
 def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Layout:
     """Lay the book out in parts; return the merged PDF and its pages."""
+    subsetter()  # missing, it would fail the build only after the whole layout
     styles, css = merged.edition.styles, heads_css(merged)
     setting = _setting(styles, css)
     root = merged.edition.root
