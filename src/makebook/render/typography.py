@@ -10,6 +10,9 @@ from lxml import etree
 NBSP = "\u00a0"
 WORD_JOINER = "\u2060"
 HAIR_SPACE = "\u200a"
+# The hyphen WeasyPrint adds where it breaks a word (its default hyphenate-character);
+# a word's own hyphen is U+002D.
+ADDED_HYPHEN = "\u2010"
 
 RULES: list[tuple[re.Pattern, str]] = [
     # a title and the name it precedes: "Mr Gorbachev", "Dr. Zubok" (the full stop, if any, stays)

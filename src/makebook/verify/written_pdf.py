@@ -21,11 +21,12 @@ import pikepdf
 
 from ..merge.document import Merged
 from ..merge.numbering import XML_ID, interventions
+from ..render.typography import ADDED_HYPHEN
 from ..textview import T
 from .collate import Token, tokens
 
 _HEADNOTE = "/Sect"  # the only section that is a child of a text's own: the editors' headnote
-_BROKEN = re.compile("\u2010[ \t]*\n\\s*")  # a word WeasyPrint hyphenated at a line end
+_BROKEN = re.compile(f"{ADDED_HYPHEN}[ \t]*\n\\s*")  # a word WeasyPrint hyphenated at a line end
 
 
 def written_reading(merged: Merged, pdf: bytes, pages: dict[str, int]) -> dict[str, list[Token]]:

@@ -11,6 +11,7 @@ import lxml.html
 from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, TextBox
 
+from ..render.typography import ADDED_HYPHEN
 from .pdf_words import WHOLE, wrap
 
 MM = 96 / 25.4  # CSS pixels
@@ -322,15 +323,15 @@ def hyphen_ladders(pages) -> list[tuple[str, str, int]]:
 
 def _broken_word(line, after) -> str:
     """The word a hyphenated line's end cuts, whole: its end and the next line's beginning."""
-    head = _last_text(line).text.rstrip("\u2010").split()[-1]
+    head = _last_text(line).text.rstrip(ADDED_HYPHEN).split()[-1]
     tail = next((t.text for t in after.descendants() if isinstance(t, TextBox) and t.text.strip()), "").split()
     return re.match(r"[\w’'-]*", head[::-1]).group(0)[::-1] + (re.match(r"[\w’'-]*", tail[0]).group(0) if tail else "")
 
 
 def line_hyphenated(line) -> bool:
-    """Whether a line ends with a hyphen WeasyPrint added (U+2010: a word's own hyphen is U+002D)."""
+    """Whether a line ends with a hyphen WeasyPrint added."""
     texts = [d for d in line.descendants() if isinstance(d, TextBox) and d.text.strip()]
-    return bool(texts) and _last_text(line).text.endswith("\u2010")
+    return bool(texts) and _last_text(line).text.endswith(ADDED_HYPHEN)
 
 
 def keep_whole(el, word: str) -> None:

@@ -106,9 +106,10 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
         # final one; then the heads of its last layout are made with its real folios.
         if final and repaired_html is not None:
             carried = lay(html := repaired_html)
-            now = faults(carried.pages, html) if short != -1 else None
-            if short != -1 and (now is None or short is not None and now > short):
-                html = repaired(carried, html, lay)
+            if short != -1:
+                now = faults(carried.pages, html)
+                if now is None or (short is not None and now > short):
+                    html = repaired(carried, html, lay)
         elif final:
             html = repaired(lay(html), html, lay)
         else:

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
+from ..render.typography import ADDED_HYPHEN
 from .makeup import line_hyphenated
-
-ADDED_HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character; a word's own hyphen is U+002D
 
 
 def page_text(page) -> list[list[str]]:
