@@ -10,6 +10,7 @@ part is laid out again for its folios, whatever the order the parts finish in.
 from __future__ import annotations
 
 import copy
+import functools
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.layout.background import layout_backgrounds
 
 from ..errors import ErrorList
-from . import footnote_fix
+from . import footnote_fix, pdf_relayout
 from .faces import VendoredFonts, check_faces
 from .makeup import faults, outer_margin_numbers, repaired
 from .pdf_text import page_text
@@ -41,13 +42,21 @@ class LaidPart:
     short: int | None = None  # its pages left short (makeup.faults), None if repairs remain
 
 
-def render(styles: Path, html: str, extra_css: str = ""):
-    """Lay `html` out with the book's stylesheet; return the WeasyPrint document."""
-    footnote_fix.apply()
+@functools.cache
+def _stylesheets(styles: Path, extra_css: str) -> tuple[VendoredFonts, list[CSS]]:
+    """The fonts and stylesheets, the same for every layout a process makes (the pages one
+    layout keeps from another draw with the fonts they were laid out with)."""
     fonts = VendoredFonts(styles / "print.css")
     sheets = [CSS(filename=str(styles / "print.css"), font_config=fonts)]
     if extra_css:
         sheets.append(CSS(string=extra_css, font_config=fonts))
+    return fonts, sheets
+
+
+def render(styles: Path, html: str, extra_css: str = ""):
+    """Lay `html` out with the book's stylesheet; return the WeasyPrint document."""
+    footnote_fix.apply()
+    fonts, sheets = _stylesheets(styles, extra_css)
     doc = HTML(string=html, base_url=str(styles) + "/").render(stylesheets=sheets, font_config=fonts)
     outer_margin_numbers(doc)
     return doc
@@ -93,12 +102,15 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
         weasyprint.layout.make_margin_boxes = _recording_margin_boxes
         last: dict = {}  # the HTML last laid out: its document and its pages' states
         laid_out = 0
+        pagination = None  # the last layout's, for the next to start from (pdf_relayout.py)
 
         def lay(text: str):
-            nonlocal laid_out
+            nonlocal laid_out, pagination
             _made.clear()
-            doc = render(styles, text, extra_css)
-            laid_out += len(doc.pages)
+            before = last.get(pagination.html)[0] if pagination is not None else None
+            doc, pagination = pdf_relayout.lay_out(lambda h: render(styles, h, extra_css), text, pagination,
+                                                   [p.anchors for p in before.pages] if before else None)
+            laid_out += pagination.made
             last.clear()
             last[text] = doc, list(_made)
             return doc

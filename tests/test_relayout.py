@@ -1,0 +1,59 @@
+"""A part laid out again after a make-up repair starts from the first page the repair
+touches and keeps the pages WeasyPrint need not make again (writers/pdf_relayout.py): it
+must write the PDF a layout from scratch of the same HTML writes."""
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from helpers import ROOT
+
+from makebook.merge import merge
+from makebook.render.pagemap import PageMap
+from makebook.sources.load import load
+from makebook.writers import pdf_relayout
+from makebook.writers.makeup import repaired
+from makebook.writers.pdf import book_parts
+from makebook.writers.pdf_layout import heads_css
+from makebook.writers.pdf_part import render
+
+
+@pytest.fixture(scope="module")
+def merged():
+    return merge(load(ROOT))
+
+
+def test_a_part_repaired_page_by_page_is_the_part_a_whole_layout_makes(merged):
+    parts = book_parts(merged, PageMap())
+    part = max(parts, key=lambda p: p.html.count('class="footnote"'))  # the text with the most notes to place
+    styles, css = merged.edition.styles, heads_css(merged)
+    last: dict = {"pagination": None, "doc": None}
+    layouts = []
+
+    def lay(html: str):
+        before = last["doc"]
+        doc, last["pagination"] = pdf_relayout.lay_out(lambda h: render(styles, h, css), html, last["pagination"],
+                                                       [p.anchors for p in before.pages] if before else None)
+        last["doc"] = doc
+        layouts.append((len(doc.pages), last["pagination"].made))
+        return doc
+
+    html = repaired(lay(part.html), part.html, lay)
+    assert len(layouts) > 2  # repaired more than once
+    assert sum(made for _, made in layouts[1:]) < sum(pages for pages, _ in layouts[1:])  # pages were kept
+    assert last["doc"].write_pdf() == render(styles, html, css).write_pdf()
+
+
+def test_an_unchanged_or_reworded_part_is_found_so():
+    old = "<html><body><p id='a'>One</p><p id='b'>Two <span>three</span></p><p id='c'>Four</p></body></html>"
+    parse = lxml.html.document_fromstring
+    assert pdf_relayout._changed(parse(old), parse(old)) is None
+    new = old.replace("three", "3")
+    first, last = pdf_relayout._changed(parse(old), parse(new))
+    changed = list(parse(old).iter())
+    assert changed[first].tag == changed[last].tag == "span"
+    pagination = pdf_relayout.Pagination(old, clean=[True, True, True, True])
+    # p#a on the first page, p#b begins on the second, p#c on the third
+    assert pdf_relayout._pages_touched(pagination, [{"a": (0, 0)}, {"b": (0, 0)}, {"c": (0, 0)}], new) == (1, 2)
+    pagination.clean[1] = False  # a note carried into the second page: start a page earlier
+    assert pdf_relayout._pages_touched(pagination, [{"a": (0, 0)}, {"b": (0, 0)}, {"c": (0, 0)}], new) == (0, 2)
