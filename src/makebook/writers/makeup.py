@@ -5,6 +5,7 @@ is), so a page's side is known from its place in it."""
 from __future__ import annotations
 
 import copy
+import math
 import re
 
 import lxml.html
@@ -42,7 +43,6 @@ def _numbers(box):
             yield from _numbers(child)
 
 
-HEADINGS = {"h1", "h2", "h3"}  # kept with the lines after them
 LINE = 13.9 / 0.75  # the text's leading in CSS pixels (print.css: 10.5 on 13.9 pt)
 NOTE_LINE = 10.8 / 0.75  # the notes' leading
 NOTE_RULE = 6 * MM  # the footnote area's rule, padding and margin, taken when a page's first note comes
@@ -95,6 +95,10 @@ def short_pages(pages, opening_ids, lines: float = 3) -> list[int]:
 
 LONGER = 0.5  # a paragraph's last line must be this full for a paragraph to be set a line longer
 MOST_SPACING = 0.03  # em: the most letter-spacing that makes a paragraph a line longer unseen
+SHORTER = 0.35  # a paragraph's last line may be at most this full for a paragraph to be set a line shorter
+MOST_TIGHTENING = 0.02  # em: the most letter-spacing taken away to set a paragraph a line shorter
+MOST_SAVED = 3  # lines a short page may save to take back what follows
+RESET = {"p", "dd"}  # the blocks that may be set a line longer or shorter (a paragraph, a chronology entry)
 
 
 def _width(line) -> float:
@@ -102,46 +106,97 @@ def _width(line) -> float:
     return max((t.position_x + t.width for t in texts), default=line.position_x) - line.position_x
 
 
-def lengthen(pages, opening_ids, free, tried: dict[str, tuple[float, int]]) -> dict[str, float]:
+def _resettable(pages, tried: dict[str, tuple[float, int]], spacing_for, most: float,
+                others: dict) -> dict[int, list[tuple[float, str, int]]]:
+    """For each page, the blocks ending on it, in two lines or more, that could be set a
+    line longer or shorter (`spacing_for(lines)`: the letter-spacing in em, its sign saying
+    which, or None): (spacing, id, lines). A block begun on the page before counts where at
+    least three of its lines stand on this one (one fewer leaves no widow). A block `tried`
+    before (its spacing and its lines then) whose lines did not change gets twice the
+    spacing, up to `most`; one reset the other way (`others`) is left as it is."""
+    where: dict = {}  # block element -> [(page index, line)]
+    for i, page in enumerate(pages):
+        for line in text_lines(page):
+            if line.element is not None and line.element.tag in RESET and line.element.get("id"):
+                where.setdefault(line.element, []).append((i, line))
+    out: dict[int, list[tuple[float, str, int]]] = {}
+    for el, lines in where.items():
+        ident = el.get("id")
+        pages_of = [k for k, _ in lines]
+        end = pages_of[-1]
+        if len(lines) < 2 or ident in others or pages_of[0] < end - 1 or \
+                (pages_of[0] < end and pages_of.count(end) < 3):
+            continue
+        if ident in tried:
+            if tried[ident][1] != len(lines) or abs(tried[ident][0]) >= most:
+                continue  # it is reset, or as far as it may be
+            spacing = max(-most, min(most, 2 * tried[ident][0]))
+        elif (spacing := spacing_for(lines)) is None:
+            continue
+        out.setdefault(end, []).append((spacing, ident, len(lines)))
+    return out
+
+
+def _chosen(candidates: list[tuple[float, str, int]], wanted: int, tried: dict, least: float) -> dict[str, float]:
+    """The `wanted` blocks of `candidates` that need the least spacing, their spacing noted in `tried`."""
+    out = {}
+    for spacing, ident, count in sorted(candidates, key=lambda c: abs(c[0]))[:wanted]:
+        out[ident] = round(spacing if abs(spacing) >= least else math.copysign(least, spacing), 3)
+        tried[ident] = out[ident], count
+    return out
+
+
+def lengthen(pages, opening_ids, free, tried: dict[str, tuple[float, int]], others: dict) -> dict[str, float]:
     """For each page, other than a part's last, whose text stops a line or more short of its
     notes or foot (what comes next cannot come back: a heading kept with its text, a line
     calling a long note, a paragraph's first two lines): paragraphs to set a line longer,
     as many as the empty lines, by letting their letters out a little. They are taken on
     the page itself (it fills from within) and then on the full pages before it (each
     pushes a line on, down to the short page); the pages after it are unchanged. Only
-    pages for which `free(index)` is true. A paragraph `tried` before (its spacing and its lines then)
-    that is no longer gets twice the spacing, up to MOST_SPACING. Returns each paragraph's
-    id and its letter-spacing in em (and notes it in `tried`)."""
-    where: dict = {}  # paragraph element -> [(page index, line)]
-    for i, page in enumerate(pages):
-        for line in text_lines(page):
-            if line.element is not None and line.element.tag == "p" and line.element.get("id"):
-                where.setdefault(line.element, []).append((i, line))
-    by_page: dict[int, list[tuple[float, str]]] = {}  # the paragraphs standing wholly on a page that could be longer
-    for el, lines in where.items():
-        ident = el.get("id")
-        if len({k for k, _ in lines}) != 1 or len(lines) < 2:
-            continue
-        if ident in tried:
-            if tried[ident][1] != len(lines) or tried[ident][0] >= MOST_SPACING:
-                continue  # it is a line longer, or as loose as it may be
-            spacing = min(MOST_SPACING, 2 * tried[ident][0])
-        elif (spacing := _spacing_for_a_line(lines)) is None:
-            continue
-        by_page.setdefault(lines[0][0], []).append((spacing, ident, len(lines)))
-    short = [i for i in short_pages(pages, opening_ids, 1) if free(i)]
+    pages for which `free(index)` is true. Returns each paragraph's id and its
+    letter-spacing in em (and notes it in `tried`; `_resettable`)."""
+    by_page = _resettable(pages, tried, _spacing_for_a_line, MOST_SPACING, others)
+    short = short_pages(pages, opening_ids, 1)
     out = {}
     for n, i in enumerate(short):
+        if not free(i):
+            continue
         wanted = int(empty_below(pages[i]) // LINE)
         first = short[n - 1] + 1 if n else 0  # the pages before, back to the last short one
         for k in range(i, first - 1, -1):
             if wanted <= 0 or (k < i and text_lines(pages[k]) and _opens(pages[k], opening_ids)):
                 break
-            chosen = sorted(by_page.get(k, []))[:wanted]
-            for spacing, ident, count in chosen:
-                out[ident] = round(max(spacing, 0.008), 3)
-                tried[ident] = out[ident], count
+            chosen = _chosen(by_page.get(k, []), wanted, tried, 0.008)
+            out.update(chosen)
             wanted -= len(chosen)
+    return out
+
+
+def tightenable(pages, tried: dict[str, tuple[float, int]], others: dict) -> dict[int, list[tuple[float, str, int]]]:
+    """For each page, the paragraphs on it that could be set a line shorter by taking a
+    little letter-spacing away (a negative spacing; `_resettable`)."""
+    return _resettable(pages, tried, _tightening_for_a_line, MOST_TIGHTENING, others)
+
+
+def savable(pages, opening_ids, tight: dict[int, list]) -> dict[int, int]:
+    """The short pages (as `lengthen`'s) that could take back the first lines they lack room
+    for (`lacking`) by saving at most MOST_SAVED lines, each with the lines to save, when
+    as many of its paragraphs can be set a line shorter (`tight`: `tightenable`)."""
+    out = {}
+    for i in short_pages(pages, opening_ids, 1):
+        need = lacking(pages, i)
+        wanted = math.ceil(need / LINE) if need is not None and need > 0 else 0
+        if 0 < wanted <= MOST_SAVED and len(tight.get(i, [])) >= wanted:
+            out[i] = wanted
+    return out
+
+
+def shorten(tight: dict[int, list], saved: dict[int, int], tried: dict[str, tuple[float, int]]) -> dict[str, float]:
+    """The paragraphs to set a line shorter on each page `saved` (page -> lines), those
+    needing the least spacing; each id with its spacing (noted in `tried`)."""
+    out: dict[str, float] = {}
+    for i, wanted in saved.items():
+        out.update(_chosen(tight[i], wanted, tried, 0.005))
     return out
 
 
@@ -174,6 +229,17 @@ def _spacing_for_a_line(lines) -> float | None:
     return spacing if fill >= LONGER and spacing <= MOST_SPACING else None
 
 
+def _tightening_for_a_line(lines) -> float | None:
+    """The (negative) letter-spacing (em) that should set a paragraph a line shorter: the
+    lines before its last take in the last line's words; None if more than passes unseen."""
+    measure = lines[0][1].width
+    last = _width(lines[-1][1])
+    chars = sum(len(t.text) for _, line in lines[:-1] for t in line.descendants() if isinstance(t, TextBox))
+    size = lines[0][1].style["font_size"]
+    spacing = 1.5 * last / (chars * size) if chars else 1
+    return -spacing if last / measure <= SHORTER and spacing <= MOST_TIGHTENING else None
+
+
 def recto_foot_words(pages) -> list[tuple[str, str, int]]:
     """For each recto whose text ends on a hyphen (a word cut across the page turn): the
     block's id ("" for a block without one: the word is then kept whole in all its
@@ -192,57 +258,90 @@ def _last_text(line):
     return max(texts, key=lambda t: t.position_x + t.width)
 
 
+KEPT_WITH_NEXT = {"h1", "h2", "h3", "dt"}  # print.css: break-after: avoid (a heading, a glossary or chronology headword)
+
+
+def _kept_end(lines, k: int) -> int:
+    """The last of the lines that must come back to a page with line k: the lines of a block
+    kept with the next, and the line after them; a block's first line with its second (as
+    orphans are 2)."""
+    end = k
+    while end + 1 < len(lines) and getattr(lines[end].element, "tag", None) in KEPT_WITH_NEXT:
+        end += 1
+    if (end == 0 or lines[end - 1].element is not lines[end].element) and \
+            end + 1 < len(lines) and lines[end + 1].element is lines[end].element:
+        end += 1
+    return end
+
+
+def _calls(page, lines) -> dict[int, list]:
+    """For each of a page's `lines` (by index), the notes it calls, in order."""
+    area, calls = note_area(page), {}
+    for note in (area.children if area is not None else ()):
+        call = page.anchors.get("ref-" + ((note.element.get("id") or "") if note.element is not None else ""))
+        if call is not None:
+            line = next((k for k, l in enumerate(lines) if l.position_y <= call[1] < l.position_y + l.height), None)
+            if line is not None:
+                calls.setdefault(line, []).append(note)
+    return calls
+
+
+def _coming_back(pages, i):
+    """The next page's lines taken back to short page `i` one by one, each with the lines
+    kept with it and the notes they call, while they fit in its empty space: yields, for
+    each, the height of the text and of each note it would add, the notes, and whether
+    it fits; ends after the first that does not."""
+    after = pages[i + 1]
+    lines = text_lines(after)
+    calls = _calls(after, lines)
+    room = empty_below(pages[i])
+    rule = note_area(pages[i]) is None
+    taken = 0.0  # the notes' height taken back so far
+    k = 0
+    while k < len(lines):
+        end = _kept_end(lines, k)
+        text = lines[end].position_y + lines[end].height - lines[0].position_y
+        notes = [n for j in range(k, end + 1) for n in calls.get(j, [])]
+        needed = [len(_all_lines(n)) * NOTE_LINE for n in notes]
+        extra = NOTE_RULE if rule and notes and not taken else 0
+        fits = text + taken + extra + sum(needed) <= room
+        yield room - text - taken - extra, needed, notes, fits
+        if not fits:
+            return
+        taken += extra + sum(needed)
+        k = end + 1
+
+
 def notes_to_split(pages, opening_ids) -> list[tuple[int, str, int]]:
     """For each short page whose next page's first lines could come back but for a note they
     call: the page's index, that note's id and how many of its words would fit on the page.
 
-    The next page's lines are taken back one by one, each with the notes it calls, while
-    they fit in the short page's empty space (a paragraph's first line only with its second,
-    as orphans are 2). At the first line that does not fit because of its notes, the last
-    of them is cut, when the others fit whole and a line of it fits too; its rest continues
-    on the next page."""
+    The next page's lines are taken back (`_coming_back`). At the first that does not fit
+    because of its notes, the last of them is cut, when the others fit whole and a line of
+    it fits too; its rest continues on the next page."""
     out = []
     for i in short_pages(pages, opening_ids):
-        after = pages[i + 1]
-        area, lines = note_area(after), text_lines(after)
-        if area is None or not lines:
+        if not text_lines(pages[i + 1]) or note_area(pages[i + 1]) is None:
             continue
-        calls = {}  # line index -> the notes it calls, in order
-        for note in area.children:
-            call = after.anchors.get("ref-" + ((note.element.get("id") or "") if note.element is not None else ""))
-            if call is not None:
-                line = next((k for k, l in enumerate(lines) if l.position_y <= call[1] < l.position_y + l.height), None)
-                if line is not None:
-                    calls.setdefault(line, []).append(note)
-        room = empty_below(pages[i])
-        rule = note_area(pages[i]) is None
-        taken = 0.0  # the notes' height taken back so far
-        for k, line in enumerate(lines):
-            # a block's first line comes only with its second (orphans), a heading with both
-            end = k
-            while end + 1 < len(lines) and getattr(lines[end].element, "tag", None) in HEADINGS:
-                end += 1
-            if (end == 0 or lines[end - 1].element is not lines[end].element) and \
-                    end + 1 < len(lines) and lines[end + 1].element is lines[end].element:
-                end += 1
-            text = lines[end].position_y + lines[end].height - lines[0].position_y
-            notes = [n for j in range(k, end + 1) for n in calls.get(j, [])]
-            needed = [len(_all_lines(n)) * NOTE_LINE for n in notes]
-            extra = NOTE_RULE if rule and notes and not taken else 0
-            if text + taken + extra + sum(needed) <= room:
-                taken += extra + sum(needed)
-                for j in range(k + 1, end + 1):
-                    calls.pop(j, None)  # taken with this line
-                continue
-            if not notes or text + taken + extra + sum(needed[:-1]) + NOTE_LINE > room:
-                break  # the line does not fit for its text, or for notes that cannot be cut
+        for left, needed, notes, fits in _coming_back(pages, i):
+            if fits or not notes or left - sum(needed[:-1]) < NOTE_LINE:
+                continue  # taken back; or it does not fit for its text, or for notes that cannot be cut
             last = notes[-1]
-            fit = int((room - text - taken - extra - sum(needed[:-1])) // NOTE_LINE)
+            fit = int((left - sum(needed[:-1])) // NOTE_LINE)
             words = len(" ".join(_text(last)).split())
             if last.element.get("id") and len(_all_lines(last)) > fit >= 1:
                 out.append((i, last.element.get("id"), max(1, int(words * fit / len(_all_lines(last))) - 1)))
-            break
     return out
+
+
+def lacking(pages, i) -> float | None:
+    """How much more height short page `i` needs to take back the first of its next page's
+    lines that does not come back (`_coming_back`), with the notes it calls; None if all
+    come back."""
+    for left, needed, _, fits in _coming_back(pages, i):
+        if not fits:
+            return sum(needed) - left
+    return None
 
 
 def _all_lines(box):
@@ -352,7 +451,7 @@ def faults(pages, html: str) -> int | None:
     return len(short_pages(pages, set(lxml.html.document_fromstring(html).xpath("//section/@id"))))
 
 
-REPAIRS = 6  # rounds of repair of one part (a long text needs a cut note or two, a round each)
+REPAIRS = 10  # rounds of repair of one part (a long text needs a cut note or two, a round each)
 
 
 def repaired(doc, html: str, render):
@@ -360,13 +459,15 @@ def repaired(doc, html: str, render):
     REPAIRS times: a page left short because its next line calls a long note gets the
     note's first part, the rest continuing on the next page (a cut whose first part did not
     fit is joined again and tried once more, a third shorter); a page left short otherwise
-    gets paragraphs set a line longer; a block ending a ladder of three hyphens is set
+    gets paragraphs set a line shorter, when a line or few saved let it take back what
+    follows, or else a line longer; a block ending a ladder of three hyphens is set
     without hyphens; a word cut at the foot of a recto is kept whole. Returns the HTML as
     repaired."""
     failed: dict[str, int] = {}  # notes whose two parts came out on one page (joined): words of the cut
     cut_at: dict[str, int] = {}  # the words of each note's last cut
     kept: set[tuple[str, str]] = set()  # words kept whole, in a block or a section
     lengthened: dict[str, tuple[float, int]] = {}  # paragraphs set a line longer: letter-spacing, lines before
+    tightened: dict[str, tuple[float, int]] = {}  # and a line shorter
     for _ in range(REPAIRS):
         tree = lxml.html.document_fromstring(html)
         openings = {el.get("id") for el in tree.xpath("//section[@id]")}
@@ -376,16 +477,22 @@ def repaired(doc, html: str, render):
                 _join(first, first.getnext().getnext())  # the note, its call's marker, the rest
                 failed[first.get("id")] = -1 if first.get("id") in failed else cut_at.get(first.get("id"), -1)
         # A cut changes every page after its own up to the next opening (a new text or part,
-        # on a recto): one a round in each, the first; and nothing else after it there. A cut
-        # that left its note whole on the next page is tried once more, shorter by a third.
+        # on a recto): no paragraph after the first cut of a run is reset in the same round,
+        # and the run's later cuts are made on a guess (one whose two parts come out on one
+        # page is joined again). A cut that left its note whole on the next page is tried
+        # once more, shorter by a third.
         segment, opener = _segments(doc.pages, [el.get("id") for el in tree.xpath("//section[@id]")])
-        firsts: dict[int, tuple[int, str, int]] = {}
-        for page, ident, words in notes_to_split(doc.pages, openings):
-            if failed.get(ident, 0) >= 0:
-                firsts.setdefault(segment[page], (page, ident, min(words, failed[ident] * 2 // 3) if ident in failed else words))
-        cuts = {ident: words for _, ident, words in firsts.values() if words > 0}
+        # A page that a line or few saved let take back what follows is not cut a note for.
+        tight = tightenable(doc.pages, tightened, lengthened)
+        saved = savable(doc.pages, openings, tight)
+        planned = [(page, ident, min(words, failed[ident] * 2 // 3) if ident in failed else words)
+                   for page, ident, words in notes_to_split(doc.pages, openings)
+                   if failed.get(ident, 0) >= 0 and page not in saved]
+        cuts = {ident: words for _, ident, words in planned if words > 0}
         cut_at.update(cuts)
-        cut_pages = {segment[page]: page for page, _, _ in firsts.values()}
+        cut_pages: dict[int, int] = {}  # segment -> its first page with a cut
+        for page, _, _ in planned:
+            cut_pages.setdefault(segment[page], page)
         ladders = hyphen_ladders(doc.pages)
         # a word kept whole in its block, or in the section its page opens where it has no id
         words = [(block or opener[segment[page]], word) for block, word, page in
@@ -393,7 +500,10 @@ def repaired(doc, html: str, render):
         words = [w for w in words if w not in kept]
         kept |= set(words)
         ladders = {block for block, _, _ in ladders if block}
-        longer = lengthen(doc.pages, openings, lambda i: i < cut_pages.get(segment[i], len(doc.pages)), lengthened)
+        free = lambda i: i < cut_pages.get(segment[i], len(doc.pages))  # noqa: E731
+        saved = {i: n for i, n in saved.items() if free(i)}
+        longer = {**lengthen(doc.pages, openings, lambda i: free(i) and i not in saved, lengthened, tightened),
+                  **shorten(tight, saved, tightened)}
         if not cuts and not ladders and not together and not words and not longer:
             break
         for el in tree.xpath("//*[@id]"):
