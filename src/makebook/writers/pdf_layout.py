@@ -34,7 +34,7 @@ from .pdf_merge import merge
 from .pdf_part import LaidPart, lay_out_part
 
 MAX_ROUNDS = 10  # a first build takes three or four (texts and front; the matter printing their folios; the glossary and contents again), then a check
-CODE = [Path(__file__).parent / name for name in ("pdf_part.py", "pdf_text.py", "footnote_fix.py", "makeup.py", "faces.py")]
+CODE = [Path(__file__).parent / name for name in ("pdf_part.py", "pdf_relayout.py", "pdf_text.py", "footnote_fix.py", "makeup.py", "faces.py")]
 
 
 @dataclass
@@ -169,9 +169,11 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
                 laid[part.name], keys[part.name] = hit, wanted[part.name]
         stale = [p for p in stale if keys.get(p.name) != wanted[p.name]]
         ready = _ready(stale, folios)
-        # A part printing folios not known yet will be laid out again once they are: its
-        # first layout is a trial, for its length and anchors only (not repaired, not written).
-        trials = {p.name for p in ready if p.name not in tried and any(a not in folios for a in p.printed)}
+        # A part of the matter printing folios not known yet will be laid out again once they
+        # are: its first layout is a trial, for its length and anchors only (not repaired, not
+        # written). A text (or the contents) is repaired at once, its few unknown folios set
+        # as 0: laid out again with them known, it starts from its repaired HTML (`_carried`).
+        trials = {p.name for p in ready if p.may_wait and p.name not in tried and any(a not in folios for a in p.printed)}
         tried |= trials
         layout_keys = {p.name: _layout_key(p, setting) for p in ready}
         known = {p.name: carried for p in ready if p.name not in trials and p.name in previous
@@ -243,11 +245,12 @@ def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles
          repairs: dict[str, tuple[str, int | None]]) -> dict[str, LaidPart]:
     """Lay the `ready` parts out (those named in `trials` for a trial; those in `repairs`
     from their HTML as repaired before, with its pages short: `_carried`), one forked
-    process each, at most `workers` at a time (one per core), in reading order; tell each
-    its first folio as soon as the page counts of the parts before it are known."""
+    process each, at most `workers` at work at a time (one per core; one laid out and
+    waiting for its first folio does not count), the longest first; tell each its first
+    folio as soon as the page counts of the parts before it are known."""
     ctx = multiprocessing.get_context("fork")
     workers = workers or os.cpu_count() or 1
-    todo = list(ready)
+    todo = sorted(ready, key=lambda p: -len(p.html))  # the longest first: it ends the round
     running: dict = {}  # connection -> (part, process)
     counts = {name: len(p.pages) for name, p in laid.items()}
     pending = {p.name for p in ready}  # page count not reported yet
@@ -255,7 +258,7 @@ def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles
     done: dict[str, LaidPart] = {}
     try:
         while todo or running:
-            while todo and len(running) < workers:
+            while todo and len(running) - len(asking) < workers:  # a child waiting for its folio is idle
                 part = todo.pop(0)
                 parent, child = ctx.Pipe()
                 proc = ctx.Process(target=lay_out_part, args=(styles, part.html, css, part.pad, sources, child,
