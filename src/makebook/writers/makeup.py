@@ -226,7 +226,7 @@ def _spacing_for_a_line(lines) -> float | None:
     chars = sum(len(t.text) for _, line in lines[-2:] for t in line.descendants() if isinstance(t, TextBox))
     size = lines[0][1].style["font_size"]
     spacing = 0.6 * (1 - fill) * measure / (chars * size) if chars else 1
-    return spacing if fill >= LONGER and spacing <= MOST_SPACING else None
+    return spacing if LONGER <= fill < 1 and 0 < spacing <= MOST_SPACING else None
 
 
 def _tightening_for_a_line(lines) -> float | None:
@@ -237,7 +237,7 @@ def _tightening_for_a_line(lines) -> float | None:
     chars = sum(len(t.text) for _, line in lines[:-1] for t in line.descendants() if isinstance(t, TextBox))
     size = lines[0][1].style["font_size"]
     spacing = 1.5 * last / (chars * size) if chars else 1
-    return -spacing if last / measure <= SHORTER and spacing <= MOST_TIGHTENING else None
+    return -spacing if last / measure <= SHORTER and 0 < spacing <= MOST_TIGHTENING else None
 
 
 def recto_foot_words(pages) -> list[tuple[str, str, int]]:
