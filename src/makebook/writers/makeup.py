@@ -48,15 +48,25 @@ NOTE_LINE = 10.8 / 0.75  # the notes' leading
 NOTE_RULE = 6 * MM  # the footnote area's rule, padding and margin, taken when a page's first note comes
 
 
-def _lines(box, out, in_notes=False):
+AVOID = ("avoid", "avoid-page")
+
+
+def _lines(box, out, in_notes=False, keeps=False):
+    """The line boxes under `box`, each with whether it is in the notes; each line notes
+    whether it is kept with the next (its block, or one around it, is `break-after: avoid`)
+    and whether it is the first of a block kept with what comes before (`break-before`)."""
+    first = True
     for child in getattr(box, "children", ()):
         if isinstance(child, MarginBox) or child.is_absolutely_positioned():
             continue  # running heads, paragraph numbers
         notes = in_notes or isinstance(child, FootnoteAreaBox)
         if isinstance(child, LineBox):
+            child.kept_with_next = keeps
+            child.kept_with_previous = first and box.style["break_before"] in AVOID
             out.append((child, notes))
+            first = False
         else:
-            _lines(child, out, notes)
+            _lines(child, out, notes, keeps or child.style["break_after"] in AVOID)
 
 
 def text_lines(page) -> list:
@@ -178,25 +188,34 @@ def tightenable(pages, tried: dict[str, tuple[float, int]], others: dict) -> dic
     return _resettable(pages, tried, _tightening_for_a_line, MOST_TIGHTENING, others)
 
 
-def savable(pages, opening_ids, tight: dict[int, list]) -> dict[int, int]:
+def savable(pages, opening_ids, tight: dict[int, list]) -> dict[int, tuple[int, list]]:
     """The short pages (as `lengthen`'s) that could take back the first lines they lack room
-    for (`lacking`) by saving at most MOST_SAVED lines, each with the lines to save, when
-    as many of its paragraphs can be set a line shorter (`tight`: `tightenable`)."""
+    for (`lacking`) by saving at most MOST_SAVED lines, each with the lines to save and the
+    paragraphs that could save them (`tight`: `tightenable`): on the page itself, and on the
+    page before when this one begins inside a paragraph that can give it a line (three of
+    its lines here, none after its page break kept with the next)."""
     out = {}
-    for i in short_pages(pages, opening_ids, 1):
+    short = short_pages(pages, opening_ids, 1)
+    for i in short:
         need = lacking(pages, i)
         wanted = math.ceil(need / LINE) if need is not None and need > 0 else 0
-        if 0 < wanted <= MOST_SAVED and len(tight.get(i, [])) >= wanted:
-            out[i] = wanted
+        pool = list(tight.get(i, []))
+        if i > 0 and i - 1 not in short and not _opens(pages[i], opening_ids):
+            before, here = text_lines(pages[i - 1]), text_lines(pages[i])
+            if before and len(here) >= 3 and here[0].element is before[-1].element is here[2].element \
+                    and not here[0].kept_with_next:
+                pool += tight.get(i - 1, [])
+        if 0 < wanted <= MOST_SAVED and len(pool) >= wanted:
+            out[i] = wanted, pool
     return out
 
 
-def shorten(tight: dict[int, list], saved: dict[int, int], tried: dict[str, tuple[float, int]]) -> dict[str, float]:
-    """The paragraphs to set a line shorter on each page `saved` (page -> lines), those
-    needing the least spacing; each id with its spacing (noted in `tried`)."""
+def shorten(saved: dict[int, tuple[int, list]], tried: dict[str, tuple[float, int]]) -> dict[str, float]:
+    """The paragraphs to set a line shorter for each page `saved` (page -> lines, paragraphs:
+    `savable`), those needing the least spacing; each id with its spacing (noted in `tried`)."""
     out: dict[str, float] = {}
-    for i, wanted in saved.items():
-        out.update(_chosen(tight[i], wanted, tried, 0.005))
+    for wanted, pool in saved.values():
+        out.update(_chosen(pool, wanted, tried, 0.005))
     return out
 
 
@@ -258,19 +277,21 @@ def _last_text(line):
     return max(texts, key=lambda t: t.position_x + t.width)
 
 
-KEPT_WITH_NEXT = {"h1", "h2", "h3", "dt"}  # print.css: break-after: avoid (a heading, a glossary or chronology headword)
-
-
 def _kept_end(lines, k: int) -> int:
     """The last of the lines that must come back to a page with line k: the lines of a block
-    kept with the next, and the line after them; a block's first line with its second (as
-    orphans are 2)."""
+    kept with the next (a heading, a glossary headword), and the line after them; a block's
+    first line with its second (as orphans are 2); and a block kept with what comes before
+    (a quotation's source line). A block's third line, when it is its last, is not taken
+    with them (as widows are 2, it should be): so modelled, the repairs left more pages short
+    on the real edition."""
     end = k
-    while end + 1 < len(lines) and getattr(lines[end].element, "tag", None) in KEPT_WITH_NEXT:
+    while end + 1 < len(lines) and lines[end].kept_with_next:
         end += 1
     if (end == 0 or lines[end - 1].element is not lines[end].element) and \
             end + 1 < len(lines) and lines[end + 1].element is lines[end].element:
         end += 1
+    if end + 1 < len(lines) and lines[end + 1].kept_with_previous:
+        return _kept_end(lines, end + 1)
     return end
 
 
@@ -357,7 +378,8 @@ def _text(box):
 def split_note(note, words: int) -> None:
     """Cut a footnote (a `span.footnote` in the book's tree) after `words` words: the rest
     becomes a second note, called from the same place but free to go to the next page,
-    where it is marked as continued (print.css: `.footnote.continued`)."""
+    where it is marked as continued (print.css: `.footnote.continued`); the first part's
+    last line is set full, as a line that goes on (`.footnote.cut`)."""
     nodes = list(note.iter())
     count = 0
     for index, node in enumerate(nodes):
@@ -369,6 +391,7 @@ def split_note(note, words: int) -> None:
                     _keep_before(note, nodes[index], slot, m.end())
                     _keep_after(rest, list(rest.iter())[index], slot, m.end())
                     rest.set("class", "footnote continued")
+                    note.set("class", "footnote cut")
                     del rest.attrib["id"]
                     call = note.getnext() if note.getnext() is not None and note.getnext().get("class") == "fn-call" else note
                     rest.tail, call.tail = call.tail, None
@@ -462,15 +485,16 @@ def repaired(doc, html: str, render):
     gets paragraphs set a line shorter, when a line or few saved let it take back what
     follows, or else a line longer; a block ending a ladder of three hyphens is set
     without hyphens; a word cut at the foot of a recto is kept whole. Returns the HTML as
-    repaired."""
+    repaired, the best of the rounds' (`_score`), which the last call of `render` laid out."""
     failed: dict[str, int] = {}  # notes whose two parts came out on one page (joined): words of the cut
     cut_at: dict[str, int] = {}  # the words of each note's last cut
     kept: set[tuple[str, str]] = set()  # words kept whole, in a block or a section
     lengthened: dict[str, tuple[float, int]] = {}  # paragraphs set a line longer: letter-spacing, lines before
     tightened: dict[str, tuple[float, int]] = {}  # and a line shorter
+    openings = set(lxml.html.document_fromstring(html).xpath("//section/@id"))
+    best = _score(doc.pages, openings), html
     for _ in range(REPAIRS):
         tree = lxml.html.document_fromstring(html)
-        openings = {el.get("id") for el in tree.xpath("//section[@id]")}
         together = _split_on_one_page(doc.pages)
         for first in tree.xpath("//span[@id]"):
             if first.get("id") in together:
@@ -502,8 +526,9 @@ def repaired(doc, html: str, render):
         ladders = {block for block, _, _ in ladders if block}
         free = lambda i: i < cut_pages.get(segment[i], len(doc.pages))  # noqa: E731
         saved = {i: n for i, n in saved.items() if free(i)}
+        shorter = shorten(saved, tightened)
         longer = {**lengthen(doc.pages, openings, lambda i: free(i) and i not in saved, lengthened, tightened),
-                  **shorten(tight, saved, tightened)}
+                  **shorter}
         if not cuts and not ladders and not together and not words and not longer:
             break
         for el in tree.xpath("//*[@id]"):
@@ -518,7 +543,18 @@ def repaired(doc, html: str, render):
                 el.set("style", f"letter-spacing: {longer[ident]}em")
         html = lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
         doc = render(html)
-    return html
+        best = min(best, (_score(doc.pages, openings), html), key=lambda b: b[0])
+    if best[1] != html:  # a later round made it worse: lay the best out again, as the last layout
+        render(best[1])
+    return best[1]
+
+
+def _score(pages, openings) -> tuple[int, int, int]:
+    """How far a layout is from done, compared first on its faults no page's fullness
+    excuses (a ladder, a word cut at a recto's foot, a cut note on one page), then on its
+    pages short by three lines or more, then by one or more."""
+    hard = len(hyphen_ladders(pages)) + len(recto_foot_words(pages)) + len(_split_on_one_page(pages))
+    return hard, len(short_pages(pages, openings)), len(short_pages(pages, openings, 1))
 
 
 def _split_on_one_page(pages) -> set[str]:
@@ -534,6 +570,7 @@ def _split_on_one_page(pages) -> set[str]:
 
 def _join(first, rest) -> None:
     """Put a continued note's words back at the end of its first part."""
+    first.set("class", "footnote")
     last = first[-1] if len(first) else None
     text = " " + (rest.text or "")
     if last is not None:
