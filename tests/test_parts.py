@@ -19,6 +19,7 @@ from makebook.render.pagemap import PageMap, wrong_folios
 from makebook.sources.load import load
 from makebook.writers.pdf import Part, book_parts
 from makebook.writers.pdf_layout import _carried, _layout_key, heads_css
+from makebook.writers.makeup import replay
 from makebook.writers.pdf_merge import CROSS
 from makebook.writers.pdf_part import render
 
@@ -152,21 +153,21 @@ def _part(body: str) -> Part:
 
 
 def test_a_part_that_only_prints_other_folios_starts_from_its_repairs():
-    """The make-up repairs of a part's last layout are carried over when only its folios (or
-    nothing) changed, and not when its words did."""
-    source = _part("<p>See <a data-page-of='a'>5</a> and <span data-page-of='b' data-page='7'></span>.</p><p>More.</p>")
-    repaired = ("<!DOCTYPE html><html><body><section id='x'><p style='letter-spacing: 0.01em'>See "
-                "<a data-page-of='a'>5</a> and <span data-page-of='b' data-page='7'></span>.</p><p>More.</p>"
-                "</section></body></html>")
-    before = {"layout": _layout_key(source, "s"), "source": source.html, "html": repaired, "short": 2}
-    assert _carried(before, source, _layout_key(source, "s")) == (repaired, -1)
-    moved = _part("<p>See <a data-page-of='a'>15</a> and <span data-page-of='b' data-page='17'></span>.</p><p>More.</p>")
-    html, short = _carried(before, moved, _layout_key(moved, "s"))
-    tree = lxml.html.document_fromstring(html)
-    assert short == 2 and tree.xpath("//p/@style") == ["letter-spacing: 0.01em"]
+    """The make-up repairs of a part's last layout (made on its version with no folio known)
+    are made again when only its folios (or nothing) changed, and not when its words did."""
+    zero = _part("<p id='p1'>See <a data-page-of='a'>0</a> and <span data-page-of='b' data-page='0'></span>.</p><p>More.</p>")
+    source = _part("<p id='p1'>See <a data-page-of='a'>5</a> and <span data-page-of='b' data-page='7'></span>.</p><p>More.</p>")
+    ops = [["spacing", "p1", 0.01]]
+    html = replay(source.html, ops)
+    before = {"layout": _layout_key(source, "s"), "zero": _layout_key(zero, "s"), "html": html, "short": 2, "repairs": ops}
+    assert _carried(before, source, _layout_key(source, "s"), _layout_key(zero, "s")) == (html, -1, ops)
+    moved = _part("<p id='p1'>See <a data-page-of='a'>15</a> and <span data-page-of='b' data-page='17'></span>.</p><p>More.</p>")
+    again, short, repairs = _carried(before, moved, _layout_key(moved, "s"), _layout_key(zero, "s"))
+    tree = lxml.html.document_fromstring(again)
+    assert short == 2 and repairs == ops and tree.xpath("//p/@style") == ["letter-spacing: 0.01em"]
     assert [el.text or el.get("data-page") for el in tree.xpath("//*[@data-page-of]")] == ["15", "17"]
-    reworded = _part("<p>See <a data-page-of='a'>15</a> or <span data-page-of='b' data-page='17'></span>.</p><p>More.</p>")
-    assert _carried(before, reworded, _layout_key(reworded, "s")) is None
+    reworded = _part("<p id='p1'>See <a data-page-of='a'>0</a> or <span data-page-of='b' data-page='0'></span>.</p><p>More.</p>")
+    assert _carried(before, moved, _layout_key(moved, "s"), _layout_key(reworded, "s")) is None
 
 
 def test_a_rebuild_that_carries_repairs_over_makes_the_book_a_cold_build_makes(tmp_path):

@@ -12,7 +12,7 @@ from makebook.merge import merge
 from makebook.render.pagemap import PageMap
 from makebook.sources.load import load
 from makebook.writers import pdf_relayout
-from makebook.writers.makeup import repaired
+from makebook.writers.makeup import repaired, replay
 from makebook.writers.pdf import book_parts
 from makebook.writers.pdf_layout import heads_css
 from makebook.writers.pdf_part import render
@@ -38,10 +38,11 @@ def test_a_part_repaired_page_by_page_is_the_part_a_whole_layout_makes(merged):
         layouts.append((len(doc.pages), last["pagination"].made))
         return doc
 
-    html = repaired(lay(part.html), part.html, lay)
+    html, repairs = repaired(lay(part.html), part.html, lay)
     assert len(layouts) > 2  # repaired more than once
     assert sum(made for _, made in layouts[1:]) < sum(pages for pages, _ in layouts[1:])  # pages were kept
     assert last["doc"].write_pdf() == render(styles, html, css).write_pdf()
+    assert replay(part.html, repairs) == html  # the repairs, made again, make the same part
 
 
 def test_an_unchanged_or_reworded_part_is_found_so():

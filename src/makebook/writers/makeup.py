@@ -477,29 +477,31 @@ def faults(pages, html: str) -> int | None:
 REPAIRS = 10  # rounds of repair of one part (a long text needs a cut note or two, a round each)
 
 
-def repaired(doc, html: str, render):
+def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
     """Repair a part laid out from `html` and lay it out again with `render(html)`, at most
     REPAIRS times: a page left short because its next line calls a long note gets the
     note's first part, the rest continuing on the next page (a cut whose first part did not
     fit is joined again and tried once more, a third shorter); a page left short otherwise
     gets paragraphs set a line shorter, when a line or few saved let it take back what
     follows, or else a line longer; a block ending a ladder of three hyphens is set
-    without hyphens; a word cut at the foot of a recto is kept whole. Returns the HTML as
-    repaired, the best of the rounds' (`_score`), which the last call of `render` laid out."""
+    without hyphens; a word cut at the foot of a recto is kept whole. `done`: the repairs
+    `html` already has (`replay`), which are not tried again. Returns the HTML as repaired,
+    the best of the rounds' (`_score`), which the last call of `render` laid out, and its
+    repairs (`_apply`), `done` first."""
     failed: dict[str, int] = {}  # notes whose two parts came out on one page (joined): words of the cut
-    cut_at: dict[str, int] = {}  # the words of each note's last cut
-    kept: set[tuple[str, str]] = set()  # words kept whole, in a block or a section
-    lengthened: dict[str, tuple[float, int]] = {}  # paragraphs set a line longer: letter-spacing, lines before
-    tightened: dict[str, tuple[float, int]] = {}  # and a line shorter
+    cut_at: dict[str, int] = {op[1]: op[2] for op in done if op[0] == "cut"}  # the words of each note's last cut
+    kept = {(op[1], op[2]) for op in done if op[0] == "whole"}  # words kept whole, in a block or a section
+    # paragraphs set a line longer, and a line shorter: letter-spacing, lines before (-1: not to be tried again)
+    lengthened = {op[1]: (op[2], -1) for op in done if op[0] == "spacing" and op[2] > 0}
+    tightened = {op[1]: (op[2], -1) for op in done if op[0] == "spacing" and op[2] < 0}
+    ops = [tuple(op) for op in done]
     openings = set(lxml.html.document_fromstring(html).xpath("//section/@id"))
-    best = _score(doc.pages, openings), html
+    best = _score(doc.pages, openings), html, len(ops)
     for _ in range(REPAIRS):
         tree = lxml.html.document_fromstring(html)
         together = _split_on_one_page(doc.pages)
-        for first in tree.xpath("//span[@id]"):
-            if first.get("id") in together:
-                _join(first, first.getnext().getnext())  # the note, its call's marker, the rest
-                failed[first.get("id")] = -1 if first.get("id") in failed else cut_at.get(first.get("id"), -1)
+        for ident in together:
+            failed[ident] = -1 if ident in failed else cut_at.get(ident, -1)
         # A cut changes every page after its own up to the next opening (a new text or part,
         # on a recto): no paragraph after the first cut of a run is reset in the same round,
         # and the run's later cuts are made on a guess (one whose two parts come out on one
@@ -529,24 +531,50 @@ def repaired(doc, html: str, render):
         shorter = shorten(saved, tightened)
         longer = {**lengthen(doc.pages, openings, lambda i: free(i) and i not in saved, lengthened, tightened),
                   **shorter}
-        if not cuts and not ladders and not together and not words and not longer:
+        now = [("join", ident) for ident in sorted(together)] + [("cut", i, n) for i, n in cuts.items()] + \
+            [("unhyphenated", i) for i in sorted(ladders - set(cuts))] + [("whole", i, w) for i, w in words] + \
+            [("spacing", i, v) for i, v in longer.items()]
+        if not now:
             break
-        for el in tree.xpath("//*[@id]"):
-            ident = el.get("id")
-            if ident in cuts:
-                split_note(el, cuts[ident])
-            elif ident in ladders:
-                el.set("class", (el.get("class", "") + " unhyphenated").strip())
-            for word in [w for block, w in words if block == ident]:
-                keep_whole(el, word)
-            if ident in longer:
-                el.set("style", f"letter-spacing: {longer[ident]}em")
+        _apply(tree, now)
+        ops += now
         html = lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
         doc = render(html)
-        best = min(best, (_score(doc.pages, openings), html), key=lambda b: b[0])
+        best = min(best, (_score(doc.pages, openings), html, len(ops)), key=lambda b: b[0])
     if best[1] != html:  # a later round made it worse: lay the best out again, as the last layout
         render(best[1])
-    return best[1]
+    return best[1], ops[:best[2]]
+
+
+def _apply(tree, ops) -> None:
+    """Make repairs in a part's tree, each (what, id, …): "join" a cut note's two parts
+    again, "cut" a note after so many words (`split_note`), set a block "unhyphenated",
+    keep a word "whole" in a block or section, set a block's letter-"spacing" (em). A
+    repair whose element is gone (the part was changed since) is left out."""
+    by_id = {el.get("id"): el for el in tree.xpath("//*[@id]")}
+    for what, ident, *value in ops:
+        el = by_id.get(ident)
+        if el is None:
+            continue
+        if what == "join":
+            rest = el.getnext().getnext() if el.getnext() is not None else None
+            if rest is not None and "continued" in (rest.get("class") or ""):
+                _join(el, rest)  # the note, its call's marker, the rest
+        elif what == "cut":
+            split_note(el, value[0])
+        elif what == "unhyphenated":
+            el.set("class", (el.get("class", "") + " unhyphenated").strip())
+        elif what == "whole":
+            keep_whole(el, value[0])
+        elif what == "spacing":
+            el.set("style", f"letter-spacing: {value[0]}em")
+
+
+def replay(html: str, ops) -> str:
+    """A part's HTML with the repairs made to it (or to an earlier version of it) made again."""
+    tree = lxml.html.document_fromstring(html)
+    _apply(tree, ops)
+    return lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def _score(pages, openings) -> tuple[int, int, int]:

@@ -26,11 +26,12 @@ from ..cache import PartCache
 from ..errors import EditionError, ErrorList
 from ..merge.document import Merged
 from ..render.book import title
-from ..render.pagemap import PRINTED, PageMap, PageMark, wrong_folios
+from ..render.pagemap import PageMap, PageMark, wrong_folios
 from .faces import vendored_faces
 from .pdf import Part, book_parts
 from .pdf_fonts import subsetter
 from .pdf_merge import merge
+from .makeup import replay
 from .pdf_part import LaidPart, lay_out_part
 
 MAX_ROUNDS = 10  # a first build takes three or four (texts and front; the matter printing their folios; the glossary and contents again), then a check
@@ -146,9 +147,12 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
     keys: dict[str, str] = {}  # name -> key of the part as laid out by this build
     laid_out: dict[str, int] = {}  # name -> pages WeasyPrint laid out for the part in this build
     tried: set[str] = set()  # parts given a trial layout in this build
-    # name -> what its last final layout was made from, and what the make-up repairs made of it
+    # name -> its last final layout's key, what the make-up repairs made of it, and those repairs
     previous = {name: meta for name, _, key in last if (hit := cache.get(key)) is not None
-                and {"layout", "source", "html", "short"} <= (meta := hit[1]).keys()}
+                and {"layout", "zero", "html", "short", "repairs"} <= (meta := hit[1]).keys()}
+    # Each part with every folio it prints unknown (0): its make-up repairs are made on that,
+    # whatever the folios, so that a book is the same whatever its cache held.
+    zero = {p.name: p for p in book_parts(merged, PageMap())}
     for round_ in range(MAX_ROUNDS + 1):
         folios = _folios(order, laid)
         parts = book_parts(merged, folios)
@@ -176,9 +180,11 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
         trials = {p.name for p in ready if p.may_wait and p.name not in tried and any(a not in folios for a in p.printed)}
         tried |= trials
         layout_keys = {p.name: _layout_key(p, setting) for p in ready}
+        zero_keys = {p.name: _layout_key(zero[p.name], setting) for p in ready}
         known = {p.name: carried for p in ready if p.name not in trials and p.name in previous
-                 and (carried := _carried(previous[p.name], p, layout_keys[p.name])) is not None}
-        for name, result in _run(parts, ready, laid, styles, css, sources, workers, trials, known).items():
+                 and (carried := _carried(previous[p.name], p, layout_keys[p.name], zero_keys[p.name])) is not None}
+        zeros = {p.name: zero[p.name].html for p in ready if zero[p.name].html != p.html}
+        for name, result in _run(parts, ready, laid, styles, css, sources, workers, trials, known, zeros).items():
             laid[name] = result
             laid_out[name] = laid_out.get(name, 0) + result.laid_out
         for part in ready:
@@ -186,8 +192,9 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
                 keys.pop(part.name, None)
                 continue
             done = laid[part.name]
-            previous[part.name] = {"layout": layout_keys[part.name], "source": part.html, "html": done.html,
-                                   "short": done.short}
+            short = previous[part.name]["short"] if part.name in known else done.short  # the zero version's
+            previous[part.name] = {"layout": layout_keys[part.name], "zero": zero_keys[part.name], "html": done.html,
+                                   "short": short, "repairs": done.repairs}
             keys[part.name] = _key(part, done.start, setting)
             cache.put(keys[part.name], done.pdf, {"start": done.start, "pages": done.pages, "texts": done.texts,
                                                   **previous[part.name]})
@@ -200,28 +207,17 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
                   [text for p in parts for text in laid[p.name].texts], sum(laid_out.values()))
 
 
-def _carried(before: dict, part: Part, layout_key: str) -> tuple[str, int | None] | None:
-    """Where to start `part`'s make-up from its last final layout (`before`): its repaired
-    HTML as it is (short -1) when the part is the same; with the folios the part prints now
-    (and the pages it left short) when only they changed; None when the part changed."""
+def _carried(before: dict, part: Part, layout_key: str, zero_key: str) -> tuple[str, int | None, list] | None:
+    """Where to start `part`'s make-up from its last final layout (`before`), and with which
+    repairs made: its repaired HTML as it is (short -1) when the part is the same; when only
+    the folios it prints changed (its version with them unknown is the same), the part with
+    the same repairs made again (`makeup.replay`), to be kept if it leaves no more pages
+    short than the repairs did; else None."""
     if before["layout"] == layout_key:
-        return before["html"], -1
-    was, now, repaired = (lxml.html.document_fromstring(h) for h in (before["source"], part.html, before["html"]))
-    printed = [tree.xpath(f"//*[@{PRINTED}]") for tree in (was, now, repaired)]
-    if len({len(els) for els in printed}) != 1 or any(
-            len({el.get(PRINTED) for el in trio}) != 1 for trio in zip(*printed)):
-        return None
-    for old, new, out in zip(*printed):
-        out.text = new.text
-        out.attrib.pop("data-page", None)
-        if new.get("data-page") is not None:
-            out.set("data-page", new.get("data-page"))
-        for el in (old, new):
-            el.text = None
-            el.attrib.pop("data-page", None)
-    if lxml.html.tostring(was) != lxml.html.tostring(now):
-        return None
-    return lxml.html.tostring(repaired, encoding="unicode", doctype="<!DOCTYPE html>"), before["short"]
+        return before["html"], -1, before["repairs"]
+    if before["zero"] == zero_key:
+        return replay(part.html, before["repairs"]), before["short"], before["repairs"]
+    return None
 
 
 def _ready(stale: list[Part], folios: dict[str, str]) -> list[Part]:
@@ -242,9 +238,10 @@ def _ready(stale: list[Part], folios: dict[str, str]) -> list[Part]:
 
 def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles: Path, css: str,
          sources: list[Path], workers: int | None, trials: set[str],
-         repairs: dict[str, tuple[str, int | None]]) -> dict[str, LaidPart]:
+         repairs: dict[str, tuple[str, int | None, list]], zeros: dict[str, str]) -> dict[str, LaidPart]:
     """Lay the `ready` parts out (those named in `trials` for a trial; those in `repairs`
-    from their HTML as repaired before, with its pages short: `_carried`), one forked
+    from their HTML as repaired before, with its pages short: `_carried`; the others with
+    their repairs made on their version in `zeros`, with no folio known), one forked
     process each, at most `workers` at work at a time (one per core; one laid out and
     waiting for its first folio does not count), the longest first; tell each its first
     folio as soon as the page counts of the parts before it are known."""
@@ -262,7 +259,7 @@ def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles
                 part = todo.pop(0)
                 parent, child = ctx.Pipe()
                 proc = ctx.Process(target=lay_out_part, args=(styles, part.html, css, part.pad, sources, child,
-                                                              part.name not in trials, *repairs.get(part.name, (None, -1))),
+                                                              part.name not in trials, *repairs.get(part.name, (None, -1, ())), zeros.get(part.name)),
                                    daemon=True)
                 proc.start()
                 child.close()

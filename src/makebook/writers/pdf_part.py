@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import weasyprint.layout
@@ -24,7 +24,7 @@ from weasyprint.layout.background import layout_backgrounds
 from ..errors import ErrorList
 from . import footnote_fix, pdf_relayout
 from .faces import VendoredFonts, check_faces
-from .makeup import faults, outer_margin_numbers, repaired
+from .makeup import faults, outer_margin_numbers, repaired, replay
 from .pdf_text import page_text
 
 
@@ -40,6 +40,7 @@ class LaidPart:
     laid_out: int = 0  # pages WeasyPrint laid out to make it (its make-up repairs included)
     html: str = ""  # the part's HTML as its make-up repairs left it (a final layout's)
     short: int | None = None  # its pages left short (makeup.faults), None if repairs remain
+    repairs: list = field(default_factory=list)  # the make-up repairs its HTML has (makeup._apply)
 
 
 @functools.cache
@@ -88,7 +89,8 @@ def _number_from(doc, made: list, first_folio: int) -> None:
 
 
 def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: list[Path], conn,
-                 final: bool = True, repaired_html: str | None = None, short: int | None = -1) -> None:
+                 final: bool = True, repaired_html: str | None = None, short: int | None = -1,
+                 repairs: tuple = (), zero_html: str | None = None) -> None:
     """In a child: lay the part out; send ("pages", n), receive the first folio, send
     ("done", LaidPart), ("invalid", [EditionError…]) for characters no vendored face
     draws (`sources`: where to look for them), or ("error", traceback). A layout not
@@ -97,7 +99,10 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
     repairing it again: as it is when `short` is -1 (the same HTML: a layout does not depend
     on the first folio), else kept if it leaves nothing to repair and no more pages short
     than `short` (None: the repairs had left something), and repaired further if not (the
-    same part printing other folios)."""
+    same part printing other folios: `repairs` are those `repaired_html` has, not tried
+    again). `zero_html`: the part with every folio it prints unknown, which the repairs are
+    made on when there is no `repaired_html`; they are then made again on the part
+    (`makeup.replay`), which is repaired further as above."""
     try:
         weasyprint.layout.make_margin_boxes = _recording_margin_boxes
         last: dict = {}  # the HTML last laid out: its document and its pages' states
@@ -114,20 +119,32 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
             last.clear()
             last[text] = doc, list(_made)
             return doc
+
+        def further(doc, short: int | None) -> None:
+            """Repair the layout of `html` (made with `ops`) further, unless it leaves nothing
+            to repair and no more pages short than `short` (-1: the layout made before)."""
+            nonlocal html, ops
+            if short != -1:
+                now = faults(doc.pages, html)
+                if now is None or (short is not None and now > short):
+                    html, ops = repaired(doc, html, lay, ops)
         # Laid out, and repaired, with folios from 1, so that the page count sent is the
         # final one; then the heads of its last layout are made with its real folios.
+        ops, left = list(repairs), short  # the repairs made, and the pages they left short
         if final and repaired_html is not None:
-            carried = lay(html := repaired_html)
-            if short != -1:
-                now = faults(carried.pages, html)
-                if now is None or (short is not None and now > short):
-                    html = repaired(carried, html, lay)
+            html = repaired_html
+            further(lay(html), short)
+        elif final and zero_html is not None:  # repaired with no folio known, then with them
+            zero_html, ops = repaired(lay(zero_html), zero_html, lay)
+            left = faults(last[zero_html][0].pages, zero_html)
+            html = replay(html, ops)
+            further(lay(html), left)
         elif final:
-            html = repaired(lay(html), html, lay)
+            html, ops = repaired(lay(html), html, lay)
+            left = faults(last[html][0].pages, html)
         else:
             lay(html)
         doc, made = last[html]  # repaired() ends on a layout of the HTML it returns
-        left = faults(doc.pages, html) if final else None
         conn.send(("pages", len(doc.pages) - 1 if pad else len(doc.pages)))
         start = conn.recv()
         _number_from(doc, made, start)
@@ -139,7 +156,8 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
             return
         check_faces(doc.pages, styles / "print.css", sources)
         texts = [page_text(page) for page in doc.pages]
-        conn.send(("done", LaidPart(doc.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True), start, pages, texts, laid_out, html, left)))
+        conn.send(("done", LaidPart(doc.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True), start, pages, texts, laid_out, html, left,
+                                    ops)))
     except ErrorList as errs:
         conn.send(("invalid", errs.errors))
     except BaseException:  # noqa: BLE001 (reported to the parent, which raises)
