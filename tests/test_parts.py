@@ -187,3 +187,24 @@ def test_a_rebuild_that_carries_repairs_over_makes_the_book_a_cold_build_makes(t
     assert cold.returncode == 0, cold.stderr
     assert moved, "no part after the text was laid out again: the test moves nothing"
     assert (tmp_path / "again" / "sample-edition.pdf").read_bytes() == (tmp_path / "cold" / "sample-edition.pdf").read_bytes()
+
+
+def test_a_note_changed_in_the_edition_gives_the_book_a_cold_build_gives(built, tmp_path):  # noqa: F811
+    """The part cache only saves work: the real edition, a note made longer and rebuilt from
+    the session build's cache, is byte for byte the PDF a build without a cache makes."""
+    project = tmp_path / "edition"
+    for folder in ("edition", "notes", "styles", ".makebook-cache"):
+        shutil.copytree(ROOT / folder, project / folder)
+    notes = max((project / "notes").glob("*.xml"), key=lambda p: p.read_text(encoding="utf-8").count("<note "))
+    source = notes.read_text(encoding="utf-8")
+    end = source.index("</p>", source.index("<note "))
+    notes.write_text(source[:end] + " A sentence added for the test." + source[end:], encoding="utf-8")
+    again = run_cli("build", "--format", "pdf", "--out", str(tmp_path / "again"), "--quiet", root=project)
+    assert again.returncode == 0, again.stderr
+    laid = _layout_record(project)["laid_out_by_part"]
+    assert laid and len(laid) < len(_layout_record(project)["parts"])  # from the cache, in part
+    shutil.rmtree(project / ".makebook-cache")
+    cold = run_cli("build", "--format", "pdf", "--out", str(tmp_path / "cold"), "--quiet", root=project)
+    assert cold.returncode == 0, cold.stderr
+    assert [p.read_bytes() for p in (tmp_path / "again").glob("*.pdf")] == \
+        [p.read_bytes() for p in (tmp_path / "cold").glob("*.pdf")]
