@@ -17,7 +17,7 @@ from .. import __version__
 from ..merge.document import Merged
 from ..render.book import Page, authors, pages, source_date, subtitle, templates, title
 from ..render.builder import Target
-from ..render.pagemap import PRINTED, PageMap
+from ..render.pagemap import PageMap
 from .pdf_merge import CROSS
 from .pdf_words import mark, names
 
@@ -30,9 +30,6 @@ class Part:
     html: str
     front: bool  # roman folios
     pad: bool  # ends with a page to drop, so that the next part opens on a recto
-    may_wait: bool = True  # for the parts whose folios it prints (not a text, not the contents)
-    ids: frozenset[str] = frozenset()  # the anchors it holds
-    printed: frozenset[str] = frozenset()  # the anchors whose folio it prints
 
 
 def _html(elements) -> Markup:
@@ -92,12 +89,11 @@ def book_parts(merged: Merged, page_of: PageMap) -> list[Part]:
     runs += [(p.name, [p], False, p is not rest[-1]) for p in rest]
     words = names(merged)
     return [_part(name, book_html(merged, page_of, book_pages, chosen, contents, pad),
-                  name in {p.name for p in front} or contents, pad,
-                  not contents and all(p.matter != "body" for p in chosen), words)
+                  name in {p.name for p in front} or contents, pad, words)
             for name, chosen, contents, pad in runs]
 
 
-def _part(name: str, html: str, front: bool, pad: bool, may_wait: bool, words: set[str]) -> Part:
+def _part(name: str, html: str, front: bool, pad: bool, words: set[str]) -> Part:
     """The part, each link to an id outside it written as a `CROSS` URI (WeasyPrint drops
     links to anchors it cannot find), its names, compounds and URLs marked where they may
     break (pdf_words.py)."""
@@ -108,6 +104,4 @@ def _part(name: str, html: str, front: bool, pad: bool, may_wait: bool, words: s
         href = a.get("href", "")
         if href.startswith("#") and href[1:] not in ids:
             a.set("href", CROSS + href[1:])
-    printed = frozenset(a for value in doc.xpath(f"//@{PRINTED}") for a in value.split())
-    return Part(name, lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>"), front, pad, may_wait,
-                ids, printed)
+    return Part(name, lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>"), front, pad)

@@ -4,11 +4,11 @@ Each round renders every part's HTML with the page map known so far (the last bu
 from the cache, then this build's) and lays out, in parallel, the parts whose HTML or
 first folio differ from their last layout. A part whose layout is in the part cache is
 not laid out again. After a round, a part is right when rendering it again with the new
-page map gives the same HTML: every folio it prints is where its anchor landed. A part
-of the matter that prints folios of parts not yet laid out in this build waits for them
-(the texts and the contents never wait: a text's few cross-references and the contents'
-page or two are cheaper to lay out again than to serialise the book). Rounds are bounded;
-page numbers that never settle are an error.
+page map gives the same HTML: every folio it prints is where its anchor landed. No part
+waits for the folios it prints: its make-up repairs are made on its version with them
+unknown, so the first round repairs every part at once, and later rounds make the same
+repairs again on the part with its folios known (pdf_part.py). Rounds are bounded; page
+numbers that never settle are an error.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from .pdf_merge import merge
 from .makeup import replay
 from .pdf_part import LaidPart, lay_out_part
 
-MAX_ROUNDS = 10  # a first build takes three or four (texts and front; the matter printing their folios; the glossary and contents again), then a check
+MAX_ROUNDS = 10  # a first build takes two (every part repaired with no folio known; those printing folios again), then a check
 CODE = [Path(__file__).parent / name for name in ("pdf_part.py", "pdf_relayout.py", "pdf_text.py", "footnote_fix.py", "makeup.py", "faces.py")]
 
 
@@ -146,8 +146,7 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
     laid = {name: part for name, _, key in last if (part := _cached(cache, key)) is not None}  # estimates
     keys: dict[str, str] = {}  # name -> key of the part as laid out by this build
     laid_out: dict[str, int] = {}  # name -> pages WeasyPrint laid out for the part in this build
-    tried: set[str] = set()  # parts given a trial layout in this build
-    # name -> its last final layout's key, what the make-up repairs made of it, and those repairs
+    # name -> its last layout's key, what the make-up repairs made of it, and those repairs
     previous = {name: meta for name, _, key in last if (hit := cache.get(key)) is not None
                 and {"layout", "zero", "html", "short", "repairs"} <= (meta := hit[1]).keys()}
     # Each part with every folio it prints unknown (0): its make-up repairs are made on that,
@@ -172,25 +171,15 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
             if (hit := _cached(cache, wanted[part.name])) is not None:
                 laid[part.name], keys[part.name] = hit, wanted[part.name]
         stale = [p for p in stale if keys.get(p.name) != wanted[p.name]]
-        ready = _ready(stale, folios)
-        # A part of the matter printing folios not known yet will be laid out again once they
-        # are: its first layout is a trial, for its length and anchors only (not repaired, not
-        # written). A text (or the contents) is repaired at once, its few unknown folios set
-        # as 0: laid out again with them known, it starts from its repaired HTML (`_carried`).
-        trials = {p.name for p in ready if p.may_wait and p.name not in tried and any(a not in folios for a in p.printed)}
-        tried |= trials
-        layout_keys = {p.name: _layout_key(p, setting) for p in ready}
-        zero_keys = {p.name: _layout_key(zero[p.name], setting) for p in ready}
-        known = {p.name: carried for p in ready if p.name not in trials and p.name in previous
+        layout_keys = {p.name: _layout_key(p, setting) for p in stale}
+        zero_keys = {p.name: _layout_key(zero[p.name], setting) for p in stale}
+        known = {p.name: carried for p in stale if p.name in previous
                  and (carried := _carried(previous[p.name], p, layout_keys[p.name], zero_keys[p.name])) is not None}
-        zeros = {p.name: zero[p.name].html for p in ready if zero[p.name].html != p.html}
-        for name, result in _run(parts, ready, laid, styles, css, sources, workers, trials, known, zeros).items():
+        zeros = {p.name: zero[p.name].html for p in stale if zero[p.name].html != p.html}
+        for name, result in _run(parts, stale, laid, styles, css, sources, workers, known, zeros).items():
             laid[name] = result
             laid_out[name] = laid_out.get(name, 0) + result.laid_out
-        for part in ready:
-            if part.name in trials:
-                keys.pop(part.name, None)
-                continue
+        for part in stale:
             done = laid[part.name]
             short = previous[part.name]["short"] if part.name in known else done.short  # the zero version's
             previous[part.name] = {"layout": layout_keys[part.name], "zero": zero_keys[part.name], "html": done.html,
@@ -208,7 +197,7 @@ def lay_out(merged: Merged, cache: PartCache, workers: int | None = None) -> Lay
 
 
 def _carried(before: dict, part: Part, layout_key: str, zero_key: str) -> tuple[str, int | None, list] | None:
-    """Where to start `part`'s make-up from its last final layout (`before`), and with which
+    """Where to start `part`'s make-up from its last layout (`before`), and with which
     repairs made: its repaired HTML as it is (short -1) when the part is the same; when only
     the folios it prints changed (its version with them unknown is the same), the part with
     the same repairs made again (`makeup.replay`), to be kept if it leaves no more pages
@@ -220,31 +209,15 @@ def _carried(before: dict, part: Part, layout_key: str, zero_key: str) -> tuple[
     return None
 
 
-def _ready(stale: list[Part], folios: dict[str, str]) -> list[Part]:
-    """The stale parts to lay out now: a part that may wait does while it prints the folio
-    of an anchor not yet laid out, held by another stale part; and so does every part after
-    it in its series, whose first folio depends on it."""
-    owner = {anchor: p.name for p in stale for anchor in p.ids}
-    waiting: set[bool] = set()  # series (front?) in which a part waits
-    ready = []
-    for part in stale:
-        blocked = any(a not in folios and owner.get(a, part.name) != part.name for a in part.printed)
-        if part.may_wait and (blocked or part.front in waiting):
-            waiting.add(part.front)
-            continue
-        ready.append(part)
-    return ready or stale
-
-
 def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles: Path, css: str,
-         sources: list[Path], workers: int | None, trials: set[str],
+         sources: list[Path], workers: int | None,
          repairs: dict[str, tuple[str, int | None, list]], zeros: dict[str, str]) -> dict[str, LaidPart]:
-    """Lay the `ready` parts out (those named in `trials` for a trial; those in `repairs`
-    from their HTML as repaired before, with its pages short: `_carried`; the others with
-    their repairs made on their version in `zeros`, with no folio known), one forked
-    process each, at most `workers` at work at a time (one per core; one laid out and
-    waiting for its first folio does not count), the longest first; tell each its first
-    folio as soon as the page counts of the parts before it are known."""
+    """Lay the `ready` parts out (those in `repairs` from their HTML as repaired before,
+    with its pages short: `_carried`; the others with their repairs made on their version
+    in `zeros`, with no folio known), one forked process each, at most `workers` at work
+    at a time (one per core; one laid out and waiting for its first folio does not count),
+    the longest first; tell each its first folio as soon as the page counts of the parts
+    before it are known."""
     ctx = multiprocessing.get_context("fork")
     workers = workers or os.cpu_count() or 1
     todo = sorted(ready, key=lambda p: -len(p.html))  # the longest first: it ends the round
@@ -259,7 +232,7 @@ def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles
                 part = todo.pop(0)
                 parent, child = ctx.Pipe()
                 proc = ctx.Process(target=lay_out_part, args=(styles, part.html, css, part.pad, sources, child,
-                                                              part.name not in trials, *repairs.get(part.name, (None, -1, ())), zeros.get(part.name)),
+                                                              *repairs.get(part.name, (None, -1, ())), zeros.get(part.name)),
                                    daemon=True)
                 proc.start()
                 child.close()

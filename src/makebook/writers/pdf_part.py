@@ -38,7 +38,7 @@ class LaidPart:
     pages: list[dict[str, tuple[float, float]]]
     texts: list[list[list[str]]]
     laid_out: int = 0  # pages WeasyPrint laid out to make it (its make-up repairs included)
-    html: str = ""  # the part's HTML as its make-up repairs left it (a final layout's)
+    html: str = ""  # the part's HTML as its make-up repairs left it
     short: int | None = None  # its pages left short (makeup.faults), None if repairs remain
     repairs: list = field(default_factory=list)  # the make-up repairs its HTML has (makeup._apply)
 
@@ -89,12 +89,11 @@ def _number_from(doc, made: list, first_folio: int) -> None:
 
 
 def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: list[Path], conn,
-                 final: bool = True, repaired_html: str | None = None, short: int | None = -1,
+                 repaired_html: str | None = None, short: int | None = -1,
                  repairs: tuple = (), zero_html: str | None = None) -> None:
     """In a child: lay the part out; send ("pages", n), receive the first folio, send
     ("done", LaidPart), ("invalid", [EditionError…]) for characters no vendored face
-    draws (`sources`: where to look for them), or ("error", traceback). A layout not
-    `final` (a trial, for the part's length and anchors) is neither repaired nor written.
+    draws (`sources`: where to look for them), or ("error", traceback).
     `repaired_html`: what the make-up repairs made of this part before, laid out instead of
     repairing it again: as it is when `short` is -1 (the same HTML: a layout does not depend
     on the first folio), else kept if it leaves nothing to repair and no more pages short
@@ -131,19 +130,17 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
         # Laid out, and repaired, with folios from 1, so that the page count sent is the
         # final one; then the heads of its last layout are made with its real folios.
         ops, left = list(repairs), short  # the repairs made, and the pages they left short
-        if final and repaired_html is not None:
+        if repaired_html is not None:
             html = repaired_html
             further(lay(html), short)
-        elif final and zero_html is not None:  # repaired with no folio known, then with them
+        elif zero_html is not None:  # repaired with no folio known, then with them
             zero_html, ops = repaired(lay(zero_html), zero_html, lay)
             left = faults(last[zero_html][0].pages, zero_html)
             html = replay(html, ops)
             further(lay(html), left)
-        elif final:
+        else:
             html, ops = repaired(lay(html), html, lay)
             left = faults(last[html][0].pages, html)
-        else:
-            lay(html)
         doc, made = last[html]  # repaired() ends on a layout of the HTML it returns
         conn.send(("pages", len(doc.pages) - 1 if pad else len(doc.pages)))
         start = conn.recv()
@@ -151,9 +148,6 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
         if pad:
             doc = doc.copy(doc.pages[:-1])
         pages = [{k: (round(v[0], 2), round(v[1], 2)) for k, v in page.anchors.items()} for page in doc.pages]
-        if not final:
-            conn.send(("done", LaidPart(b"", start, pages, [], laid_out)))
-            return
         check_faces(doc.pages, styles / "print.css", sources)
         texts = [page_text(page) for page in doc.pages]
         conn.send(("done", LaidPart(doc.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True), start, pages, texts, laid_out, html, left,
