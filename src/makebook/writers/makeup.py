@@ -540,7 +540,8 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
         ops += now
         html = lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
         doc = render(html)
-        best = min(best, (_score(doc.pages, openings), html, len(ops)), key=lambda b: b[0])
+        if (score := _score(doc.pages, openings)) <= best[0]:  # the later of two as good: it is laid out
+            best = score, html, len(ops)
     if best[1] != html:  # a later round made it worse: lay the best out again, as the last layout
         render(best[1])
     return best[1], ops[:best[2]]
