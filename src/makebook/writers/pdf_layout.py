@@ -34,6 +34,7 @@ from .pdf_merge import merge
 from .makeup import replay
 from .pdf_part import LaidPart, lay_out_part
 
+WAITING = 1  # parts laid out and waiting for their first folio, per core (memory: each holds its pages)
 MAX_ROUNDS = 10  # a first build takes two (every part repaired with no folio known; those printing folios again), then a check
 CODE = [Path(__file__).parent / name for name in ("pdf_part.py", "pdf_relayout.py", "pdf_text.py", "footnote_fix.py", "makeup.py", "faces.py")]
 
@@ -215,9 +216,9 @@ def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles
     """Lay the `ready` parts out (those in `repairs` from their HTML as repaired before,
     with its pages short: `_carried`; the others with their repairs made on their version
     in `zeros`, with no folio known), one forked process each, at most `workers` at work
-    at a time (one per core; one laid out and waiting for its first folio does not count),
-    the longest first; tell each its first folio as soon as the page counts of the parts
-    before it are known."""
+    at a time (one per core; one laid out and waiting for its first folio does not count,
+    up to WAITING a core), the longest first; tell each its first folio as soon as the page
+    counts of the parts before it are known."""
     ctx = multiprocessing.get_context("fork")
     workers = workers or os.cpu_count() or 1
     todo = sorted(ready, key=lambda p: -len(p.html))  # the longest first: it ends the round
@@ -229,7 +230,13 @@ def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles
     try:
         while todo or running:
             while todo and len(running) - len(asking) < workers:  # a child waiting for its folio is idle
-                part = todo.pop(0)
+                # The longest first; with as many laid out and waiting as memory allows (each
+                # holds its pages), only a part that will not wait: all before it have reported.
+                part = todo[0] if len(asking) < WAITING * workers else next(
+                    (p for p in todo if not pending.intersection(_before(parts, p))), None)
+                if part is None:
+                    break
+                todo.remove(part)
                 parent, child = ctx.Pipe()
                 proc = ctx.Process(target=lay_out_part, args=(styles, part.html, css, part.pad, sources, child,
                                                               *repairs.get(part.name, (None, -1, ())), zeros.get(part.name)),
@@ -256,8 +263,7 @@ def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles
                         raise ErrorList(value)
                     raise RuntimeError(f"laying out {part.name} failed:\n{value}")
             for conn, part in list(asking):
-                before = [p.name for p in parts[:parts.index(part)] if p.front == part.front]
-                if not pending.intersection(before):
+                if not pending.intersection(_before(parts, part)):
                     conn.send(_starts(parts, counts)[part.name])
                     asking.remove((conn, part))
     finally:  # after an error, or when interrupted, no layout process is left running
@@ -265,6 +271,11 @@ def _run(parts: list[Part], ready: list[Part], laid: dict[str, LaidPart], styles
             proc.kill()
             proc.join()
     return done
+
+
+def _before(parts: list[Part], part: Part) -> list[str]:
+    """The parts whose page counts make `part`'s first folio: those before it in its series."""
+    return [p.name for p in parts[:parts.index(part)] if p.front == part.front]
 
 
 def _labels(parts: list[Part], laid: dict[str, LaidPart]) -> list[tuple[int, str]]:
