@@ -18,7 +18,7 @@ from makebook.sources.load import load
 from makebook.writers.pdf_words import names
 
 # Bounds, not goals: measured on the build that left issue 13 open (5 pages short: 18, 28,
-# 46, 56, 66; 12 of 40 spreads uneven; 110 loose lines of about 4,100), with a small margin
+# 46, 56, 66; 11 of 40 spreads uneven; 107 loose lines of about 4,100), with a small margin
 # for changes of the text; they fail the suite if the make-up gets worse. A page stays short
 # where what follows cannot come back, no paragraph on it can be set a line longer or
 # shorter unseen, and no note can be cut (writers/makeup.py): there, the first lines of a
