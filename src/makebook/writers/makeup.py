@@ -450,6 +450,25 @@ def _broken_word(line, after) -> str:
     return re.match(r"[\w’'-]*", head[::-1]).group(0)[::-1] + (re.match(r"[\w’'-]*", tail[0]).group(0) if tail else "")
 
 
+NUDGE = 0.004  # em of letter-spacing that sets a paragraph again, its lines barely moved
+
+
+def broken_short(pages) -> list[str]:
+    """The paragraphs with a line broken short before their end: one narrower than half the
+    measure followed by another of the same paragraph (WeasyPrint, rarely, breaks a
+    paragraph's indented first line after its first word; any other setting of the
+    paragraph mends it)."""
+    out = []
+    for page in pages:
+        lines = text_lines(page)
+        for line, after in zip(lines, lines[1:]):
+            el = line.element
+            if el is not None and el is after.element and el.tag in RESET and el.get("id") and \
+                    el.find(".//br") is None and _width(line) < 0.5 * after.width:
+                out.append(el.get("id"))
+    return out
+
+
 def line_hyphenated(line) -> bool:
     """Whether a line ends with a hyphen WeasyPrint added."""
     texts = [d for d in line.descendants() if isinstance(d, TextBox) and d.text.strip()]
@@ -468,10 +487,17 @@ def keep_whole(el, word: str) -> None:
 
 def faults(pages, html: str) -> int | None:
     """How many pages of a repaired part's layout stay short (None if a repair would still
-    change it: a ladder of hyphens, a word cut at a recto's foot, a cut note on one page)."""
-    if hyphen_ladders(pages) or recto_foot_words(pages) or _split_on_one_page(pages):
+    change it: `_hard`)."""
+    if _hard(pages):
         return None
     return len(short_pages(pages, set(lxml.html.document_fromstring(html).xpath("//section/@id"))))
+
+
+def _hard(pages) -> int:
+    """The faults no page's fullness excuses: ladders of hyphens, words cut at a recto's
+    foot, cut notes with both parts on one page, lines broken short."""
+    return len(hyphen_ladders(pages)) + len(recto_foot_words(pages)) + len(_split_on_one_page(pages)) + \
+        len(broken_short(pages))
 
 
 REPAIRS = 10  # rounds of repair of one part (a long text needs a cut note or two, a round each)
@@ -484,7 +510,8 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
     fit is joined again and tried once more, a third shorter); a page left short otherwise
     gets paragraphs set a line shorter, when a line or few saved let it take back what
     follows, or else a line longer; a block ending a ladder of three hyphens is set
-    without hyphens; a word cut at the foot of a recto is kept whole. `done`: the repairs
+    without hyphens; a word cut at the foot of a recto is kept whole; a paragraph with a line
+    broken short is set a little looser. `done`: the repairs
     `html` already has (`replay`), which are not tried again. Returns the HTML as repaired,
     the best of the rounds' (`_score`), which the last call of `render` laid out, and its
     repairs (`_apply`), `done` first."""
@@ -495,6 +522,7 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
     lengthened = {op[1]: (op[2], -1) for op in done if op[0] == "spacing" and op[2] > 0}
     tightened = {op[1]: (op[2], -1) for op in done if op[0] == "spacing" and op[2] < 0}
     ops = [tuple(op) for op in done]
+    spacing = {op[1]: op[2] for op in ops if op[0] == "spacing"}  # each paragraph's letter-spacing now
     openings = set(lxml.html.document_fromstring(html).xpath("//section/@id"))
     best = _score(doc.pages, openings), html, len(ops)
     for _ in range(REPAIRS):
@@ -531,6 +559,9 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
         shorter = shorten(saved, tightened)
         longer = {**lengthen(doc.pages, openings, lambda i: free(i) and i not in saved, lengthened, tightened),
                   **shorter}
+        for ident in broken_short(doc.pages):  # set again, a little looser than it was
+            if ident not in longer:
+                longer[ident] = round(spacing.get(ident, 0) + NUDGE, 3)
         now = [("join", ident) for ident in sorted(together)] + [("cut", i, n) for i, n in cuts.items()] + \
             [("unhyphenated", i) for i in sorted(ladders - set(cuts))] + [("whole", i, w) for i, w in words] + \
             [("spacing", i, v) for i, v in longer.items()]
@@ -538,6 +569,7 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
             break
         _apply(tree, now)
         ops += now
+        spacing.update({op[1]: op[2] for op in now if op[0] == "spacing"})
         html = lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
         doc = render(html)
         if (score := _score(doc.pages, openings)) <= best[0]:  # the later of two as good: it is laid out
@@ -579,11 +611,9 @@ def replay(html: str, ops) -> str:
 
 
 def _score(pages, openings) -> tuple[int, int, int]:
-    """How far a layout is from done, compared first on its faults no page's fullness
-    excuses (a ladder, a word cut at a recto's foot, a cut note on one page), then on its
+    """How far a layout is from done, compared first on its `_hard` faults, then on its
     pages short by three lines or more, then by one or more."""
-    hard = len(hyphen_ladders(pages)) + len(recto_foot_words(pages)) + len(_split_on_one_page(pages))
-    return hard, len(short_pages(pages, openings)), len(short_pages(pages, openings, 1))
+    return _hard(pages), len(short_pages(pages, openings)), len(short_pages(pages, openings, 1))
 
 
 def _split_on_one_page(pages) -> set[str]:
