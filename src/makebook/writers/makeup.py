@@ -378,8 +378,7 @@ def _text(box):
 def split_note(note, words: int) -> None:
     """Cut a footnote (a `span.footnote` in the book's tree) after `words` words: the rest
     becomes a second note, called from the same place but free to go to the next page,
-    where it is marked as continued (print.css: `.footnote.continued`); the first part's
-    last line is set full, as a line that goes on (`.footnote.cut`)."""
+    where it is marked as continued (print.css: `.footnote.continued`)."""
     nodes = list(note.iter())
     count = 0
     for index, node in enumerate(nodes):
@@ -391,7 +390,6 @@ def split_note(note, words: int) -> None:
                     _keep_before(note, nodes[index], slot, m.end())
                     _keep_after(rest, list(rest.iter())[index], slot, m.end())
                     rest.set("class", "footnote continued")
-                    note.set("class", "footnote cut")
                     del rest.attrib["id"]
                     call = note.getnext() if note.getnext() is not None and note.getnext().get("class") == "fn-call" else note
                     rest.tail, call.tail = call.tail, None
@@ -629,7 +627,6 @@ def _split_on_one_page(pages) -> set[str]:
 
 def _join(first, rest) -> None:
     """Put a continued note's words back at the end of its first part."""
-    first.set("class", "footnote")
     last = first[-1] if len(first) else None
     text = " " + (rest.text or "")
     if last is not None:
