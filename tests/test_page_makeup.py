@@ -11,10 +11,12 @@ import pdf_pages
 from helpers import ROOT
 from test_pipeline import built  # noqa: F401  (the session build)
 
-from makebook.merge import merge
+from makebook.cache import PartCache
 from makebook.render.book import copyright_page
 from makebook.render.builder import Target
-from makebook.sources.load import load
+from makebook.writers.makeup import MOST_SPACING, MOST_TIGHTENING, broken_short
+from makebook.writers.pdf_layout import heads_css
+from makebook.writers.pdf_part import render
 from makebook.writers.pdf_words import names
 
 # Bounds, not goals: measured on the build that left issue 13 open (5 pages short: 18, 28,
@@ -35,11 +37,6 @@ MOST_LOOSE = 114
 @pytest.fixture(scope="module")
 def pages(built):  # noqa: F811
     return pdf_pages.read(next(built.glob("*.pdf")))
-
-
-@pytest.fixture(scope="module")
-def merged():
-    return merge(load(ROOT))
 
 
 def test_few_pages_stop_short_outside_a_parts_end(pages):
@@ -113,26 +110,25 @@ def test_the_copyright_page_sets_the_cited_book_title_in_italics(merged):
     assert "".join(sentences[0].find("i").itertext()) == f"{merged.edition.metadata.title}: {merged.edition.metadata.subtitle}"
 
 
-def test_no_paragraph_is_set_looser_or_tighter_than_the_make_up_allows(built):  # noqa: F811
-    from makebook.cache import PartCache
-    from makebook.writers.makeup import MOST_SPACING, MOST_TIGHTENING
+@pytest.fixture(scope="module")
+def repaired_parts(built):  # noqa: F811
+    """Each part of the session build, by name, with its HTML as its make-up repairs left it
+    (from the part cache)."""
     cache = PartCache(ROOT)
-    spacings = [float(m) for _, _, key in cache.last_layout()
-                for m in re.findall(r"letter-spacing: (-?[0-9.]+)em", cache.get(key)[1]["html"])]
+    return [(name, cache.get(key)[1]["html"]) for name, _, key in cache.last_layout()]
+
+
+def test_no_paragraph_is_set_looser_or_tighter_than_the_make_up_allows(repaired_parts):
+    spacings = [float(m) for _, html in repaired_parts for m in re.findall(r"letter-spacing: (-?[0-9.]+)em", html)]
     assert any(s < 0 for s in spacings) and any(s > 0 for s in spacings)  # both repairs are at work
     assert [s for s in spacings if not -MOST_TIGHTENING <= s <= MOST_SPACING] == []
 
 
-def test_no_paragraph_has_a_line_broken_short(built, merged):  # noqa: F811
+def test_no_paragraph_has_a_line_broken_short(repaired_parts, merged):
     """WeasyPrint, rarely, breaks an indented first line after its first word (on this
     edition, "So" in Doyle and "The" in Blunden's conclusion); the make-up sets such a
-    paragraph again. Each part's repaired HTML, from the part cache, laid out again."""
-    from makebook.cache import PartCache
-    from makebook.writers.makeup import broken_short
-    from makebook.writers.pdf_layout import heads_css
-    from makebook.writers.pdf_part import render
-    cache = PartCache(ROOT)
+    paragraph again. Each part's repaired HTML laid out again."""
     styles, css = merged.edition.styles, heads_css(merged)
-    broken = [(name, ident) for name, _, key in cache.last_layout()
-              for ident in broken_short(render(styles, cache.get(key)[1]["html"], css).pages)]
+    broken = [(name, ident) for name, html in repaired_parts
+              for ident in broken_short(render(styles, html, css).pages)]
     assert broken == []

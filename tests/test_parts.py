@@ -14,9 +14,7 @@ from helpers import ROOT, copy_mini, run_cli
 from test_pipeline import built  # noqa: F401  (the session build)
 
 from makebook.cache import PartCache
-from makebook.merge import merge
 from makebook.render.pagemap import PRINTED, PageMap, wrong_folios
-from makebook.sources.load import load
 from makebook.writers.pdf import Part, book_parts
 from makebook.writers.pdf_layout import _carried, _layout_key, heads_css
 from makebook.writers.makeup import replay
@@ -27,11 +25,6 @@ from makebook.writers.pdf_part import render
 @pytest.fixture(scope="module")
 def book(built):  # noqa: F811
     return pikepdf.open(built / "implosion-of-the-ussr.pdf")
-
-
-@pytest.fixture(scope="module")
-def merged():
-    return merge(load(ROOT))
 
 
 @pytest.fixture(scope="module")

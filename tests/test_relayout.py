@@ -4,23 +4,13 @@ must write the PDF a layout from scratch of the same HTML writes."""
 from __future__ import annotations
 
 import lxml.html
-import pytest
 
-from helpers import ROOT
-
-from makebook.merge import merge
 from makebook.render.pagemap import PageMap
-from makebook.sources.load import load
 from makebook.writers import pdf_relayout
 from makebook.writers.makeup import repaired, replay
 from makebook.writers.pdf import book_parts
 from makebook.writers.pdf_layout import heads_css
 from makebook.writers.pdf_part import render
-
-
-@pytest.fixture(scope="module")
-def merged():
-    return merge(load(ROOT))
 
 
 def test_a_part_repaired_page_by_page_is_the_part_a_whole_layout_makes(merged):
@@ -31,9 +21,7 @@ def test_a_part_repaired_page_by_page_is_the_part_a_whole_layout_makes(merged):
     layouts = []
 
     def lay(html: str):
-        before = last["doc"]
-        doc, last["pagination"] = pdf_relayout.lay_out(lambda h: render(styles, h, css), html, last["pagination"],
-                                                       [p.anchors for p in before.pages] if before else None)
+        doc, last["pagination"] = pdf_relayout.lay_out(lambda h: render(styles, h, css), html, last["pagination"])
         last["doc"] = doc
         layouts.append((len(doc.pages), last["pagination"].made))
         return doc
@@ -53,8 +41,9 @@ def test_an_unchanged_or_reworded_part_is_found_so():
     first, last = pdf_relayout._changed(parse(old), parse(new))
     changed = list(parse(old).iter())
     assert changed[first].tag == changed[last].tag == "span"
-    pagination = pdf_relayout.Pagination(old, clean=[True, True, True, True])
     # p#a on the first page, p#b begins on the second, p#c on the third
-    assert pdf_relayout._pages_touched(pagination, [{"a": (0, 0)}, {"b": (0, 0)}, {"c": (0, 0)}], new) == (1, 2)
+    pagination = pdf_relayout.Pagination(old, clean=[True, True, True, True],
+                                         anchors=[{"a": (0, 0)}, {"b": (0, 0)}, {"c": (0, 0)}])
+    assert pdf_relayout._pages_touched(pagination, new) == (1, 2)
     pagination.clean[1] = False  # a note carried into the second page: start a page earlier
-    assert pdf_relayout._pages_touched(pagination, [{"a": (0, 0)}, {"b": (0, 0)}, {"c": (0, 0)}], new) == (0, 2)
+    assert pdf_relayout._pages_touched(pagination, new) == (0, 2)

@@ -31,7 +31,8 @@ def collate(root: Path, text_ids: tuple[str, ...], detail: bool, books: bool) ->
         raise UsageError(None, None, f"no text “{unknown[0]}” in {root / 'edition'}",
                          f"use one of: {', '.join(available) or 'none yet (makebook import makes one)'}")
     unaccounted = 0
-    places = _places(root) if detail else {}
+    merged = _merged(root) if detail or books else None
+    places = _places(merged) if detail else {}
     total = Collation("all texts")
     for text_id in text_ids or available:
         path = root / "edition" / f"{text_id}.xml"
@@ -41,7 +42,8 @@ def collate(root: Path, text_ids: tuple[str, ...], detail: bool, books: bool) ->
             raise ErrorList(problems)
         tree = tree.getroot()
         witness = path.parent / tree.find(".//tei:sourceDesc/tei:witness", NS).get("file")
-        result = run(text_id, tree.find(".//tei:body", NS), witness)
+        body = tree.find(".//tei:body", NS)
+        result = run(text_id, body, witness)
         unaccounted += len(result.differences)
         total.witness_words += result.witness_words
         total.tokens += result.tokens
@@ -49,7 +51,7 @@ def collate(root: Path, text_ids: tuple[str, ...], detail: bool, books: bool) ->
         click.echo(f"{text_id}: {result.figures()}; {len(result.differences)} unaccounted difference(s)")
         for diff in result.differences:
             click.echo(f"  {path.name}: {diff}")
-        order = {el: i for i, el in enumerate(interventions(tree.find(".//tei:body", NS)))} if detail else {}
+        order = {el: i for i, el in enumerate(interventions(body))} if detail else {}
         for item in result.details if detail else ():
             first = item.elements[0]
             place = places[text_id][order[first]] if first in order else ""
@@ -58,28 +60,33 @@ def collate(root: Path, text_ids: tuple[str, ...], detail: bool, books: bool) ->
     if len(text_ids or available) > 1:
         click.echo(f"all texts: {total.figures()}; {unaccounted} unaccounted difference(s)")
     if books:
-        unaccounted += _books(root, list(text_ids or available))
+        unaccounted += _books(root, merged, list(text_ids or available))
     sys.exit(1 if unaccounted else 0)
 
 
-def _places(root: Path) -> dict[str, list[str]]:
-    """Where each intervention of each text stands in the edition, in text order, as its
-    apparatus says: "¶ 5, apparatus c"."""
+def _merged(root: Path):
+    """The edition, loaded and merged (for the places of interventions, and the books)."""
     from ..merge import merge
-    from ..merge.numbering import interventions, locator
     from ..sources.load import load
 
+    return merge(load(root))
+
+
+def _places(merged) -> dict[str, list[str]]:
+    """Where each intervention of each text stands in the edition, in text order, as its
+    apparatus says: "¶ 5, apparatus c"."""
+    from ..merge.numbering import interventions, locator
+
     return {mt.id: [f"{locator(el)}, apparatus {el.get('n')}" for el in interventions(mt.body)]
-            for mt in merge(load(root)).texts}
+            for mt in merged.texts}
 
 
-def _books(root: Path, ids) -> int:
+def _books(root: Path, merged, ids) -> int:
     """Print, per text and book, how much of the edited reading the book prints; return the
     losses (and, for the EPUB, the additions: the PDF's tagged text cannot tell a footnote
     call from the text, verify/written_pdf.py)."""
     from ..errors import EditionError
-    from ..merge import merge
-    from ..sources.load import book_slug, load
+    from ..sources.load import book_slug
     from ..verify.books import pdf_pages
     from ..verify.reading import edited_reading, epub_reading, losses
     from ..verify.written_pdf import written_reading
@@ -87,7 +94,6 @@ def _books(root: Path, ids) -> int:
     epub, pdf = (root / "dist" / f"{book_slug(root)}.{fmt}" for fmt in ("epub", "pdf"))
     if not epub.is_file() and not pdf.is_file():
         raise EditionError(epub, None, "file not found", "build the books first: makebook build")
-    merged = merge(load(root))
     expected = edited_reading(merged)
     printed = {}
     if epub.is_file():

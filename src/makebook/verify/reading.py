@@ -8,9 +8,11 @@ with the paragraph and the witness line it belongs to.
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
@@ -49,23 +51,31 @@ def _edited(el, out: list[tuple[str, object]], block=None) -> None:
 
 @dataclass
 class Expected:
-    """A text's edited reading: its tokens, each with its TEI source line (Token.line),
-    where it stands ("¶ 5") and the witness line it aligns with."""
+    """A text's edited reading: its tokens, each with its TEI source line (Token.line) and
+    its block; where a token stands ("¶ 5") and the witness line it aligns with are found
+    only for a message (a build that loses nothing needs neither)."""
     tokens: list[Token]
-    places: list[str]
-    witness_lines: list[int]
+    blocks: list  # each token's block (None outside any)
+    witness: Path
+
+    def place(self, i: int) -> str:
+        return locator(self.blocks[i]) if self.blocks[i] is not None else ""
+
+    @functools.cached_property
+    def witness_lines(self) -> list[int]:
+        return _witness_lines(self.tokens, self.witness)
 
 
 def edited_reading(merged: Merged) -> dict[str, Expected]:
     """Each text's reading, as the merged edition gives it (corrections and repairs applied)."""
     out = {}
     for mt in merged.texts:
-        found, places = [], []
+        found, blocks = [], []
         for text, block in _pieces(mt.body):
             here = tokens(text, line=(block.sourceline or 0) if block is not None else 0)
             found += here
-            places += [locator(block) if block is not None else ""] * len(here)
-        out[mt.id] = Expected(found, places, _witness_lines(found, mt.text.witness))
+            blocks += [block] * len(here)
+        out[mt.id] = Expected(found, blocks, mt.text.witness)
     return out
 
 
@@ -173,7 +183,7 @@ def losses(expected: Expected, printed: list[Token], additions: bool = True) -> 
         if op == "equal" or not additions and (op == "insert" or _within(words[i1:i2], shown[j1:j2])):
             continue
         at = min(i1, len(words) - 1)
-        where = f"{expected.places[at] or 'text'}, witness line {expected.witness_lines[at]}" if words else "text"
+        where = f"{expected.place(at) or 'text'}, witness line {expected.witness_lines[at]}" if words else "text"
         context = f"…{' '.join(words[max(0, i1 - 6):i1])} [{phrase(words[i1:i2])}] {' '.join(words[i2:i2 + 6])}…"
         line = expected.tokens[at].line if words else 0
         if i2 > i1:

@@ -23,6 +23,7 @@ from ..merge.document import Merged
 from ..merge.numbering import XML_ID, interventions
 from ..render.typography import ADDED_HYPHEN
 from ..textview import T
+from ..writers.pdf_fonts import to_unicode
 from .collate import Token, tokens
 
 _HEADNOTE = "/Sect"  # the only section that is a child of a text's own: the editors' headnote
@@ -112,33 +113,11 @@ def _link(element) -> str | None:
     return None
 
 
-_CODE = re.compile(rb"<([0-9a-fA-F]+)>")
-
-
-def _unicode_map(font) -> dict[bytes, str]:
-    """A font's glyph codes (two bytes, Identity-H) and the characters they stand for."""
-    out: dict[bytes, str] = {}
-    if "/ToUnicode" not in font:
-        return out
-    cmap = font.ToUnicode.read_bytes()
-    for kind, block in re.findall(rb"begin(bfchar|bfrange)(.*?)end\1", cmap, re.S):
-        for line in block.strip().splitlines():
-            codes = [bytes.fromhex(c.decode()) for c in _CODE.findall(line)]
-            if kind == b"bfchar" and len(codes) == 2:
-                out[codes[0]] = codes[1].decode("utf-16-be")
-            elif kind == b"bfrange" and len(codes) == 3:
-                low, high = int.from_bytes(codes[0], "big"), int.from_bytes(codes[1], "big")
-                start = int.from_bytes(codes[2], "big")
-                for n in range(low, high + 1):
-                    out[n.to_bytes(len(codes[0]), "big")] = chr(start + n - low)
-    return out
-
-
 def _marked_texts(page, maps: dict) -> dict[int, list[tuple[float, str]]]:
     """For each MCID of the page, the (baseline, text) of each text it shows, in order."""
     stack: list = []
     out: dict[int, list[tuple[float, str]]] = {}
-    chars: dict[bytes, str] = {}
+    chars: dict[int, str] = {}
     y = 0.0
     fonts = page.obj.Resources.get("/Font", {})
     for operands, op in pikepdf.parse_content_stream(page, "BDC BMC EMC Tf Tm Td TD TJ Tj"):
@@ -155,7 +134,7 @@ def _marked_texts(page, maps: dict) -> dict[int, list[tuple[float, str]]]:
         elif op == "Tf":
             font = fonts[str(operands[0])]
             if font.objgen not in maps:
-                maps[font.objgen] = _unicode_map(font)
+                maps[font.objgen] = to_unicode(font)  # glyph codes: two bytes, Identity-H
             chars = maps[font.objgen]
         elif op == "Tm":
             y = float(operands[5])
@@ -164,5 +143,5 @@ def _marked_texts(page, maps: dict) -> dict[int, list[tuple[float, str]]]:
         elif stack and stack[-1] is not None:
             strings = [operands[0]] if op == "Tj" else [x for x in operands[0] if isinstance(x, pikepdf.String)]
             data = b"".join(bytes(x) for x in strings)
-            out.setdefault(stack[-1], []).append((y, "".join(chars.get(data[i:i + 2], "") for i in range(0, len(data) - 1, 2))))
+            out.setdefault(stack[-1], []).append((y, "".join(chars.get(int.from_bytes(data[i:i + 2], "big"), "") for i in range(0, len(data) - 1, 2))))
     return out

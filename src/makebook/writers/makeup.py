@@ -70,10 +70,13 @@ def _lines(box, out, in_notes=False, keeps=False):
 
 
 def text_lines(page) -> list:
-    """The line boxes of a page's text, notes and margins left out."""
-    out: list = []
-    _lines(page._page_box, out)
-    return [line for line, notes in out if not notes]
+    """The line boxes of a page's text, notes and margins left out (found once a page: every
+    repair reads them)."""
+    if not hasattr(page, "makeup_lines"):
+        out: list = []
+        _lines(page._page_box, out)
+        page.makeup_lines = [line for line, notes in out if not notes]
+    return page.makeup_lines
 
 
 def note_area(page):

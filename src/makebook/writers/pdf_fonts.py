@@ -51,7 +51,7 @@ def share_subsets(pdf: pikepdf.Pdf, faces: list[Path]) -> None:
     for name, fonts in by_name.items():
         first = fonts[0]
         widths = _merged(_widths(f) for f in fonts)
-        text = _merged(_to_unicode(f) for f in fonts)
+        text = _merged(to_unicode(f) for f in fonts)
         cid_font = first.DescendantFonts[0]
         cid_font.W = _width_array(widths)
         cid_font.FontDescriptor.FontBBox[2] = max(widths.values(), default=0)
@@ -144,7 +144,7 @@ def _width_array(widths: dict[int, float]) -> Array:
     return Array([Array(x) if isinstance(x, list) else x for x in out])
 
 
-def _to_unicode(font) -> dict[int, str]:
+def to_unicode(font) -> dict[int, str]:
     """The glyph id -> text pairs of a ToUnicode CMap written with bfchar (as WeasyPrint writes them)."""
     data = font.ToUnicode.read_bytes() if "/ToUnicode" in font else b""
     return {int(g, 16): bytes.fromhex(t.decode()).decode("utf-16-be")

@@ -111,9 +111,7 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
         def lay(text: str):
             nonlocal laid_out, pagination
             _made.clear()
-            before = last.get(pagination.html)[0] if pagination is not None else None
-            doc, pagination = pdf_relayout.lay_out(lambda h: render(styles, h, extra_css), text, pagination,
-                                                   [p.anchors for p in before.pages] if before else None)
+            doc, pagination = pdf_relayout.lay_out(lambda h: render(styles, h, extra_css), text, pagination)
             laid_out += pagination.made
             last.clear()
             last[text] = doc, list(_made)

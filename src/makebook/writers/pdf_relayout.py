@@ -36,6 +36,7 @@ class Pagination:
     raw: list = field(default_factory=list)  # each page's box, its children and its root's, as paginated
     notes: list = field(default_factory=list)  # each page's notes (`_key`)
     clean: list = field(default_factory=list)  # for each page: nothing carried into it (no note, no broken float)
+    anchors: list = field(default_factory=list)  # each page's anchors, as the document has them
     made: int = 0  # pages WeasyPrint made for this layout
 
 
@@ -137,7 +138,7 @@ def _changed(old, new) -> tuple[int, int] | None:
     return start, max(start, len(a) - 1 - back)
 
 
-def _pages_touched(last: Pagination, anchors: list[dict], html: str) -> tuple[int, int] | None:
+def _pages_touched(last: Pagination, html: str) -> tuple[int, int] | None:
     """The first page to make again (the one the first changed block begins on, with
     nothing carried into it) and the page up to which all must be (the one the block after
     the last change begins on); None if `html` is `last`'s."""
@@ -146,7 +147,7 @@ def _pages_touched(last: Pagination, anchors: list[dict], html: str) -> tuple[in
     if span is None:
         return None
     page_of = {}
-    for i, page in enumerate(anchors):
+    for i, page in enumerate(last.anchors):
         for ident in page:
             page_of.setdefault(ident, i)
     elements = list(old.iter())
@@ -156,20 +157,20 @@ def _pages_touched(last: Pagination, anchors: list[dict], html: str) -> tuple[in
         first -= 1
     inside = set(elements[span[1]].iter())
     after = [el for el in elements[span[1] + 1:] if el not in inside and el.tag in BLOCKS and el.get("id") in page_of]
-    return first, page_of[after[0].get("id")] if after else len(anchors)
+    return first, page_of[after[0].get("id")] if after else len(last.anchors)
 
 
-def lay_out(render, html: str, last: Pagination | None, anchors: list[dict] | None):
+def lay_out(render, html: str, last: Pagination | None):
     """Lay `html` out with `render(html)` (a WeasyPrint document), from the first page its
-    difference from the `last` layout (whose pages' `anchors` are given) touches; return
-    the document and its pagination."""
+    difference from the `last` layout touches; return the document and its pagination."""
     install()
     now = Pagination(html, clean=[True])
-    touched = _pages_touched(last, anchors, html) if last is not None else None
+    touched = _pages_touched(last, html) if last is not None else None
     first, through = touched if touched is not None else (0, 0)
     _under_way.append(_Resume(last or now, first, through, now))
     try:
         doc = render(html)
     finally:
         _under_way.pop()
+    now.anchors = [page.anchors for page in doc.pages]
     return doc, now

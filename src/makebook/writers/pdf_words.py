@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from ..merge.document import Merged
+from ..render.typography import WORD_JOINER
 
 WHOLE = "whole-word"  # print.css: not hyphenated
 ZWSP = "\u200b"
-WORD_JOINER = "\u2060"
 _SKIP = {"head", "style", "script", "title"}
 _URL_BREAK = re.compile(r"(?<=[/.])(?=[^/.\s])")
 _URL_HYPHEN = re.compile(r"-(?=\S)")
@@ -43,7 +42,7 @@ def mark(root: etree._Element, words: set[str]) -> None:
     (an element of class `url`) its break opportunities."""
     pattern = _pattern(words)
     for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el.tag in _SKIP or el.get("class") == WHOLE:
+        if not isinstance(el.tag, str) or el.tag in _SKIP:
             continue
         if "url" in (el.get("class") or "").split():
             for node in el.iter():
@@ -87,9 +86,3 @@ def wrap(el: etree._Element, slot: str, pattern: re.Pattern) -> None:
             anchor.addnext(span)
             anchor = span
 
-
-def marked(html: str, words: set[str]) -> str:
-    """An HTML document with `mark` applied (a part is marked as it is made, pdf.py)."""
-    doc = lxml.html.document_fromstring(html)
-    mark(doc, words)
-    return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
