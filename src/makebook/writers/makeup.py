@@ -51,10 +51,11 @@ NOTE_RULE = 6 * MM  # the footnote area's rule, padding and margin, taken when a
 AVOID = ("avoid", "avoid-page")
 
 
-def _lines(box, out, in_notes=False, keeps=False):
+def _lines(box, out, in_notes=False, keeps=False, blocks=()):
     """The line boxes under `box`, each with whether it is in the notes; each line notes
-    whether it is kept with the next (its block, or one around it, is `break-after: avoid`)
-    and whether it is the first of a block kept with what comes before (`break-before`)."""
+    whether it is kept with the next (its block, or one around it, is `break-after: avoid`),
+    whether it is the first of a block kept with what comes before (`break-before`), and
+    the blocks it stands in, outermost first."""
     first = True
     for child in getattr(box, "children", ()):
         if isinstance(child, MarginBox) or child.is_absolutely_positioned():
@@ -63,10 +64,11 @@ def _lines(box, out, in_notes=False, keeps=False):
         if isinstance(child, LineBox):
             child.kept_with_next = keeps
             child.kept_with_previous = first and box.style["break_before"] in AVOID
+            child.blocks = blocks
             out.append((child, notes))
             first = False
         else:
-            _lines(child, out, notes, keeps or child.style["break_after"] in AVOID)
+            _lines(child, out, notes, keeps or child.style["break_after"] in AVOID, blocks + (child,))
 
 
 def text_lines(page) -> list:
@@ -283,15 +285,16 @@ def _last_text(line):
 def _kept_end(lines, k: int) -> int:
     """The last of the lines that must come back to a page with line k: the lines of a block
     kept with the next (a heading, a glossary headword), and the line after them; a block's
-    first line with its second (as orphans are 2); and a block kept with what comes before
-    (a quotation's source line). A block's third line, when it is its last, is not taken
-    with them (as widows are 2, it should be): so modelled, the repairs left more pages short
-    on the real edition."""
+    first line with its second (as orphans are 2); a block's last line with the one before
+    (as widows are 2), where the block ends on the page; and a block kept with what comes
+    before (a quotation's source line)."""
     end = k
     while end + 1 < len(lines) and lines[end].kept_with_next:
         end += 1
     if (end == 0 or lines[end - 1].element is not lines[end].element) and \
             end + 1 < len(lines) and lines[end + 1].element is lines[end].element:
+        end += 1
+    if end + 2 < len(lines) and lines[end + 1].element is lines[end].element is not lines[end + 2].element:
         end += 1
     if end + 1 < len(lines) and lines[end + 1].kept_with_previous:
         return _kept_end(lines, end + 1)
@@ -310,6 +313,33 @@ def _calls(page, lines) -> dict[int, list]:
     return calls
 
 
+def _opened(box) -> tuple[float, float]:
+    """A block's top padding and border, and its top margin as specified (WeasyPrint sets it
+    to 0 at the head of a page)."""
+    margin = box.style["margin_top"]
+    return box.padding_top + box.border_top_width, margin.value if getattr(margin, "unit", "") == "px" else 0
+
+
+def _between(last, first) -> float:
+    """The space that would stand between a page's `last` line and the next page's `first`
+    were they on one page: the bottom padding and borders of the blocks closing after `last`
+    and the top ones of the blocks opening before `first`, with their margins collapsed."""
+    before, after = {b.element for b in last.blocks}, {b.element for b in first.blocks}
+    closing = [b for b in last.blocks if b.element not in after]
+    opening = [_opened(b) for b in first.blocks if b.element not in before]
+    margins = [b.margin_bottom for b in closing] + [margin for _, margin in opening]
+    return sum(b.padding_bottom + b.border_bottom_width for b in closing) + sum(edge for edge, _ in opening) + \
+        max([m for m in margins if m > 0], default=0) + min([m for m in margins if m < 0], default=0)
+
+
+def _closing(line, after) -> float:
+    """The bottom padding and borders of the blocks that close after `line` (before `after`)."""
+    if after is None:
+        return 0.0
+    kept = {b.element for b in after.blocks}
+    return sum(b.padding_bottom + b.border_bottom_width for b in line.blocks if b.element not in kept)
+
+
 def _coming_back(pages, i):
     """The next page's lines taken back to short page `i` one by one, each with the lines
     kept with it and the notes they call, while they fit in its empty space: yields, for
@@ -321,10 +351,13 @@ def _coming_back(pages, i):
     room = empty_below(pages[i])
     rule = note_area(pages[i]) is None
     taken = 0.0  # the notes' height taken back so far
+    here = text_lines(pages[i])
+    gap = _between(here[-1], lines[0]) if here and lines else 0.0
     k = 0
     while k < len(lines):
         end = _kept_end(lines, k)
-        text = lines[end].position_y + lines[end].height - lines[0].position_y
+        text = gap + lines[end].position_y + lines[end].height - lines[0].position_y + \
+            _closing(lines[end], lines[end + 1] if end + 1 < len(lines) else None)
         notes = [n for j in range(k, end + 1) for n in calls.get(j, [])]
         needed = [len(_all_lines(n)) * NOTE_LINE for n in notes]
         extra = NOTE_RULE if rule and notes and not taken else 0
@@ -352,10 +385,18 @@ def notes_to_split(pages, opening_ids) -> list[tuple[int, str, int]]:
                 continue  # taken back; or it does not fit for its text, or for notes that cannot be cut
             last = notes[-1]
             fit = int((left - sum(needed[:-1])) // NOTE_LINE)
-            words = len(" ".join(_text(last)).split())
             if last.element.get("id") and len(_all_lines(last)) > fit >= 1:
-                out.append((i, last.element.get("id"), max(1, int(words * fit / len(_all_lines(last))) - 1)))
+                out.append((i, last.element.get("id"), _words_in(last, fit)))
     return out
+
+
+def _words_in(note, lines: int) -> int:
+    """How many of a note's words its first `lines` lines hold (a word its last line cuts
+    with a hyphen left out), as `split_note` counts them: the note's marker is not one."""
+    texts = ["".join(t.text for t in line.descendants() if isinstance(t, TextBox) and "::" not in t.element_tag)
+             for line, _ in _all_lines(note)[:lines]]
+    joined = "".join(t[:-1] if t.endswith(ADDED_HYPHEN) else t + " " for t in texts)  # a hyphenated word is one
+    return max(1, len(joined.split()) - texts[-1].endswith(ADDED_HYPHEN))
 
 
 def lacking(pages, i) -> float | None:
@@ -372,10 +413,6 @@ def _all_lines(box):
     out: list = []
     _lines(box, out)
     return out
-
-
-def _text(box):
-    return [d.text for d in box.descendants() if isinstance(d, TextBox)]
 
 
 def split_note(note, words: int) -> None:
