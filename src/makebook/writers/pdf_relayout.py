@@ -4,10 +4,11 @@ WeasyPrint keeps, for each page, where in the box tree it begins and the state i
 with (its page maker), and when it lays a document out again for page-based counters it
 makes again only the pages whose beginning changed. A make-up repair changes a few blocks
 of a part and never adds or removes one. So the new layout starts from the last one's
-page maker: the pages before the block of the first change are kept, the pages up to the
-block after the last change are made again, and after it a page is made again only while
-it does not begin where, and as, it began before; from the first that does, the old pages
-are kept.
+page maker: the pages before the block of the first change are kept, all but the one just
+before it (where that page ends depends on what could not come onto it: a block made
+shorter may come back). The pages up to the block after the last change are made again,
+and after it a page is made again only while it does not begin where, and as, it began
+before; from the first that does, the old pages are kept.
 
 The hooks wrap three functions of WeasyPrint's layout (pinned in footnote_fix.py) and do
 nothing unless a relayout is under way.
@@ -139,8 +140,8 @@ def _changed(old, new) -> tuple[int, int] | None:
 
 
 def _pages_touched(last: Pagination, html: str) -> tuple[int, int] | None:
-    """The first page to make again (the one the first changed block begins on, with
-    nothing carried into it) and the page up to which all must be (the one the block after
+    """The first page to make again (the one before the page the first changed block begins
+    on, with nothing carried into it) and the page up to which all must be (the one the block after
     the last change begins on); None if `html` is `last`'s."""
     old, new = (lxml.html.document_fromstring(h) for h in (last.html, html))
     span = _changed(old, new)
@@ -152,7 +153,8 @@ def _pages_touched(last: Pagination, html: str) -> tuple[int, int] | None:
             page_of.setdefault(ident, i)
     elements = list(old.iter())
     before = [el for el in elements[:span[0] + 1] if el.tag in BLOCKS and el.get("id") in page_of]
-    first = page_of[before[-1].get("id")] if before else 0
+    # the page before counts too: where it ends depends on what could not come onto it
+    first = max(0, page_of[before[-1].get("id")] - 1) if before else 0
     while first and not last.clean[first]:
         first -= 1
     inside = set(elements[span[1]].iter())
