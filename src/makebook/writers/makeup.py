@@ -86,15 +86,18 @@ def note_area(page):
     return area if area is not None and area.children else None
 
 
+def _foot(page) -> float:
+    """Where a page's text must end: at its notes, or at its foot."""
+    area, box = note_area(page), page._page_box
+    return area.position_y if area is not None else box.content_box_y() + box.height
+
+
 def empty_below(page) -> float:
     """The height left empty between a page's last line of text and its notes (or its foot)."""
-    box = page._page_box
     lines = text_lines(page)
     if not lines:
         return 0.0
-    area = note_area(page)
-    bottom = area.position_y if area is not None else box.content_box_y() + box.height
-    return bottom - max(line.position_y + line.height for line in lines)
+    return _foot(page) - max(line.position_y + line.height for line in lines)
 
 
 def short_pages(pages, opening_ids, lines: float = 3) -> list[int]:
@@ -114,6 +117,7 @@ SHORTER = 0.35  # a paragraph's last line may be at most this full for a paragra
 MOST_TIGHTENING = 0.02  # em: the most letter-spacing taken away to set a paragraph a line shorter
 MOST_SAVED = 3  # lines a short page may save to take back what follows
 RESET = {"p", "dd"}  # the blocks that may be set a line longer or shorter (a paragraph, a chronology entry)
+FOOT = {"aside"}  # the blocks that may stand at a page's foot, the page's empty space above them (a box)
 
 
 def _width(line) -> float:
@@ -549,7 +553,8 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
     gets paragraphs set a line shorter, when a line or few saved let it take back what
     follows, or else a line longer; a block ending a ladder of three hyphens is set
     without hyphens; a word cut at the foot of a recto is kept whole; a paragraph with a line
-    broken short is set a little looser. `done`: the repairs
+    broken short is set a little looser; and when nothing else is left to try, a box that
+    ends a short page is set at its foot. `done`: the repairs
     `html` already has (`replay`), which are not tried again. Returns the HTML as repaired,
     the best of the rounds' (`_score`), which the last call of `render` laid out, and its
     repairs (`_apply`), `done` first."""
@@ -603,6 +608,9 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
         now = [("join", ident) for ident in sorted(together)] + [("cut", i, n) for i, n in cuts.items()] + \
             [("unhyphenated", i) for i in sorted(ladders - set(cuts))] + [("whole", i, w) for i, w in words] + \
             [("spacing", i, v) for i, v in longer.items()]
+        if not now:  # last, where nothing else can: a box that ends a short page set at its foot
+            lowered = {op[1] for op in ops if op[0] == "lowered"}
+            now = [("lowered", i, v) for i, v in lowerable(doc.pages, openings).items() if i not in lowered]
         if not now:
             break
         _apply(tree, now)
@@ -620,7 +628,8 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
 def _apply(tree, ops) -> None:
     """Make repairs in a part's tree, each (what, id, …): "join" a cut note's two parts
     again, "cut" a note after so many words (`split_note`), set a block "unhyphenated",
-    keep a word "whole" in a block or section, set a block's letter-"spacing" (em). A
+    keep a word "whole" in a block or section, set a block's letter-"spacing" (em), set a
+    box "lowered" to a page's foot by its top margin (px). A
     repair whose element is gone (the part was changed since) is left out."""
     by_id = {el.get("id"): el for el in tree.xpath("//*[@id]")}
     for what, ident, *value in ops:
@@ -639,6 +648,8 @@ def _apply(tree, ops) -> None:
             keep_whole(el, value[0])
         elif what == "spacing":
             el.set("style", f"letter-spacing: {value[0]}em")
+        elif what == "lowered":
+            el.set("style", f"margin-top: {value[0]}px; margin-bottom: 0")
 
 
 def replay(html: str, ops) -> str:
@@ -646,6 +657,21 @@ def replay(html: str, ops) -> str:
     tree = lxml.html.document_fromstring(html)
     _apply(tree, ops)
     return lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def lowerable(pages, opening_ids) -> dict[str, float]:
+    """For each page short by three lines or more whose text ends with a box that may stand
+    at the page's foot (FOOT) and is not cut by the page's end: the box's id and the top
+    margin (px) that sets it there (its bottom margin is then taken away)."""
+    out = {}
+    for i in short_pages(pages, opening_ids):
+        lines, after = text_lines(pages[i]), text_lines(pages[i + 1])
+        box = next((b for b in lines[-1].blocks if b.element_tag in FOOT and b.element.get("id")), None)
+        if box is None or any(b.element is box.element for b in after[0].blocks):
+            continue
+        room = _foot(pages[i]) - (box.position_y + box.margin_height() - box.margin_bottom)
+        out[box.element.get("id")] = round(box.margin_top + room - 1, 1)  # a pixel left for rounding
+    return out
 
 
 def _score(pages, openings) -> tuple[int, int, int]:
