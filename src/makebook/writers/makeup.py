@@ -555,7 +555,8 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
     without hyphens; a word cut at the foot of a recto is kept whole; a paragraph with a line
     broken short is set a little looser; and when nothing else is left to try, a box that
     ends a short page is set at its foot. `done`: the repairs
-    `html` already has (`replay`), which are not tried again. Returns the HTML as repaired,
+    `html` already has (`replay`), which are not tried again; with none, the blocks with a
+    loose line are mended first (`mend_loose`). Returns the HTML as repaired,
     the best of the rounds' (`_score`), which the last call of `render` laid out, and its
     repairs (`_apply`), `done` first."""
     failed: dict[str, int] = {}  # notes whose two parts came out on one page (joined): words of the cut
@@ -565,6 +566,9 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
     lengthened = {op[1]: (op[2], -1) for op in done if op[0] == "spacing" and op[2] > 0}
     tightened = {op[1]: (op[2], -1) for op in done if op[0] == "spacing" and op[2] < 0}
     ops = [tuple(op) for op in done]
+    if not done:
+        doc, html, mended = mend_loose(doc, html, render)
+        ops += mended
     spacing = {op[1]: op[2] for op in ops if op[0] == "spacing"}  # each paragraph's letter-spacing now
     openings = set(lxml.html.document_fromstring(html).xpath("//section/@id"))
     best = _score(doc.pages, openings), html, len(ops)
@@ -674,10 +678,53 @@ def lowerable(pages, opening_ids) -> dict[str, float]:
     return out
 
 
-def _score(pages, openings) -> tuple[int, int, int]:
+def _score(pages, openings) -> tuple[int, int, int, int]:
     """How far a layout is from done, compared first on its `_hard` faults, then on its
-    pages short by three lines or more, then by one or more."""
-    return _hard(pages), len(short_pages(pages, openings)), len(short_pages(pages, openings, 1))
+    pages short by three lines or more, then by one or more, then on its loose blocks."""
+    return _hard(pages), len(short_pages(pages, openings)), len(short_pages(pages, openings, 1)), \
+        sum(shape[2] > STRETCHED for shape in block_shapes(pages).values())
+
+
+STRETCHED = 0.3  # em: the most a justified line's word spaces may be stretched (about 0.5 em a space)
+VARIANTS = (-0.006, 0.006)  # em of letter-spacing tried in turn on a block with a loose line
+
+
+def block_shapes(pages) -> dict[str, tuple[int, int, float, int]]:
+    """For each paragraph, chronology entry and note with an id: its lines, how many end
+    hyphenated, the most its word spaces are stretched (em) and the index of its last page."""
+    out: dict[str, tuple[int, int, float, int]] = {}
+    for i, page in enumerate(pages):
+        for line, _ in _all_lines(page._page_box):
+            el = line.element
+            if el is None or not el.get("id") or not (el.tag in RESET or "footnote" in el.get("class", "")):
+                continue
+            stretch = max((getattr(t, "justification_spacing", 0) / t.style["font_size"]
+                           for t in line.descendants() if isinstance(t, TextBox)), default=0)
+            lines, hyphens, most, _ = out.get(el.get("id"), (0, 0, 0.0, i))
+            out[el.get("id")] = lines + 1, hyphens + line_hyphenated(line), max(most, stretch), i
+    return out
+
+
+def mend_loose(doc, html: str, render) -> tuple[object, str, list]:
+    """Set the blocks with a loose line (word spaces stretched by more than STRETCHED) a
+    little tighter or looser: each variant of VARIANTS is laid out in turn for the blocks it
+    has not mended yet, and a block keeps the first with which it has no loose line, as many
+    lines and no more hyphens (its pages are then unchanged). Returns the layout with the
+    variants kept (the last `render`'s), its HTML and the repairs ("spacing")."""
+    loose = {ident: shape for ident, shape in block_shapes(doc.pages).items() if shape[2] > STRETCHED}
+    kept: dict[str, float] = {}
+    for variant in VARIANTS:
+        trying = [ident for ident in loose if ident not in kept]
+        if not trying:
+            break
+        shapes = block_shapes(render(replay(html, [("spacing", ident, variant) for ident in trying])).pages)
+        kept |= {ident: variant for ident in trying if (shape := shapes.get(ident)) is not None and
+                 shape[:2] <= loose[ident][:2] and shape[0] == loose[ident][0] and shape[2] <= STRETCHED}
+    if not loose:
+        return doc, html, []
+    ops = [("spacing", ident, value) for ident, value in sorted(kept.items())]
+    html = replay(html, ops)
+    return render(html), html, ops
 
 
 def _split_on_one_page(pages) -> set[str]:
