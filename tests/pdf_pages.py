@@ -170,6 +170,15 @@ def recto_foot_hyphens(pages: list[PdfPage]) -> list[PdfPage]:
     return [p for p in pages if p.recto and p.lines and p.lines[-1].text.endswith("\u2010")]
 
 
+def hyphenation(pages: list[PdfPage]) -> tuple[int, int, list[str]]:
+    """The lines of text and notes ending with a hyphen the typesetter added (U+2010), all
+    the lines, and each run of three such lines ("end / end / end")."""
+    lines = [line for p in pages for line in p.lines + p.notes]
+    ends = [line.text.endswith("\u2010") for line in lines]
+    ladders = [" / ".join(line.words[-1][2] for line in lines[i:i + 3]) for i in range(len(lines) - 2) if all(ends[i:i + 3])]
+    return sum(ends), len(lines), ladders
+
+
 def word_spaces(line: Line) -> list[float]:
     """The spaces between a line's words, in ems of its type."""
     return [(b[0] - a[1]) / line.size for a, b in zip(line.words, line.words[1:])]
@@ -197,10 +206,8 @@ def main(path: str) -> None:
     print("spreads not level within a line:", len(uneven), "of", len(spreads(pages)), ", ".join(
         f"{folio(v)}–{folio(r)} ({v.empty_lines():.1f}/{r.empty_lines():.1f})" for v, r in uneven))
     print("rectos ending on a hyphen:", ", ".join(folio(p) for p in recto_foot_hyphens(pages)) or "none")
-    lines = [line for p in pages for line in p.lines + p.notes]
-    hyph = [line.text.endswith("\u2010") for line in lines]
-    ladders = sum(all(hyph[i:i + 3]) for i in range(len(hyph) - 2))
-    print(f"hyphenated: {sum(hyph)} of {len(lines)} lines ({100 * sum(hyph) / len(lines):.1f} %), ladders of three: {ladders}")
+    hyphenated, lines, ladders = hyphenation(pages)
+    print(f"hyphenated: {hyphenated} of {lines} lines ({100 * hyphenated / lines:.1f} %), ladders of three: {len(ladders)}")
     loose = loose_lines(pages)
     print("loose lines (word space over 0.5 em):", len(loose))
     for page, line, widest in sorted(loose, key=lambda x: -x[2])[:int(sys.argv[2]) if len(sys.argv) > 2 else 10]:

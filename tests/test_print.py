@@ -1,11 +1,9 @@
-"""The printed book read back from the built PDF: page labels, colour, the colophon, hyphenation."""
+"""The printed book read back from the built PDF: page labels, colour, the colophon, the outline."""
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
-from lxml import etree
 from pypdf import PdfReader
 
 from test_pipeline import built  # noqa: F401  (the session build)
@@ -56,20 +54,3 @@ def test_the_outline_is_shown_on_opening_and_lists_each_apparatus(pdf):
             walk(item) if isinstance(item, list) else titles.append(item.title)
     walk(pdf.outline)
     assert titles.count("Textual apparatus") >= 5  # one for each text
-
-
-def _lines(path) -> list[list[str]]:
-    """The words of every line of the PDF, page by page, as pdftotext reads them."""
-    xml = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, check=True).stdout
-    root = etree.fromstring(xml, etree.XMLParser(recover=True, resolve_entities=False, no_network=True))
-    x = "{http://www.w3.org/1999/xhtml}"
-    return [[w.text or "" for w in line.iter(x + "word")] for line in root.iter(x + "line")]
-
-
-def test_few_lines_end_hyphenated_and_never_three_running(built):  # noqa: F811
-    lines = [words for words in _lines(next(built.glob("*.pdf"))) if words]
-    hyphenated = [words[-1].endswith("\u2010") for words in lines]  # the hyphen WeasyPrint adds
-    assert sum(hyphenated) / len(lines) <= 0.08
-    ladders = [" / ".join(lines[i + k][-1] for k in range(3)) for i in range(len(lines) - 2)
-               if all(hyphenated[i:i + 3])]
-    assert not ladders

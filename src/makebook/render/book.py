@@ -200,7 +200,7 @@ def _name_blocks(page: Page) -> None:
     """Give every block an id, so that each PDF page can be found again in the EPUB."""
     n = 0
     for root in (page.section, *page.after):
-        for el in root.iter("p", "li", "dt", "dd", "h2", "h3", "blockquote", "aside"):
+        for el in root.iter("p", "li", "dt", "dd", "h2", "h3", "blockquote"):
             if not el.get("id"):
                 n += 1
                 el.set("id", f"{page.name}-b{n}")

@@ -86,7 +86,7 @@ def note_area(page):
     return area if area is not None and area.children else None
 
 
-def _foot(page) -> float:
+def text_bottom(page) -> float:
     """Where a page's text must end: at its notes, or at its foot."""
     area, box = note_area(page), page._page_box
     return area.position_y if area is not None else box.content_box_y() + box.height
@@ -97,7 +97,12 @@ def empty_below(page) -> float:
     lines = text_lines(page)
     if not lines:
         return 0.0
-    return _foot(page) - max(line.position_y + line.height for line in lines)
+    return text_bottom(page) - max(line.position_y + line.height for line in lines)
+
+
+def openings(html: str) -> set[str]:
+    """The ids of a part's sections, each of which opens on a page of its own."""
+    return set(lxml.html.document_fromstring(html).xpath("//section/@id"))
 
 
 def short_pages(pages, opening_ids, lines: float = 3) -> list[int]:
@@ -118,6 +123,8 @@ MOST_TIGHTENING = 0.02  # em: the most letter-spacing taken away to set a paragr
 MOST_SAVED = 3  # lines a short page may save to take back what follows
 RESET = {"p", "dd"}  # the blocks that may be set a line longer or shorter (a paragraph, a chronology entry)
 FOOT = {"aside"}  # the blocks that may stand at a page's foot, the page's empty space above them (a box)
+# the blocks whose space above may grow, by at most so many lines, to fill a page that stops short
+FEATHER = {"dt": 1, "h2": 1, "h3": 1, "blockquote": 0.5, "figure": 0.5, "aside": 0.5}
 
 
 def _width(line) -> float:
@@ -532,7 +539,7 @@ def faults(pages, html: str) -> int | None:
     change it: `_hard`)."""
     if _hard(pages):
         return None
-    return len(short_pages(pages, set(lxml.html.document_fromstring(html).xpath("//section/@id"))))
+    return len(short_pages(pages, openings(html)))
 
 
 def _hard(pages) -> int:
@@ -553,8 +560,7 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
     gets paragraphs set a line shorter, when a line or few saved let it take back what
     follows, or else a line longer; a block ending a ladder of three hyphens is set
     without hyphens; a word cut at the foot of a recto is kept whole; a paragraph with a line
-    broken short is set a little looser; and when nothing else is left to try, a box that
-    ends a short page is set at its foot. `done`: the repairs
+    broken short is set a little looser (the pages still short are then `settle`d). `done`: the repairs
     `html` already has (`replay`), which are not tried again; with none, the blocks with a
     loose line are mended first (`mend_loose`). Returns the HTML as repaired,
     the best of the rounds' (`_score`), which the last call of `render` laid out, and its
@@ -570,8 +576,8 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
         doc, html, mended = mend_loose(doc, html, render)
         ops += mended
     spacing = {op[1]: op[2] for op in ops if op[0] == "spacing"}  # each paragraph's letter-spacing now
-    openings = set(lxml.html.document_fromstring(html).xpath("//section/@id"))
-    best = _score(doc.pages, openings), html, len(ops)
+    opening_ids = openings(html)
+    best = _score(doc.pages, opening_ids), html, len(ops)
     for _ in range(REPAIRS):
         tree = lxml.html.document_fromstring(html)
         together = _split_on_one_page(doc.pages)
@@ -585,9 +591,9 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
         segment, opener = _segments(doc.pages, [el.get("id") for el in tree.xpath("//section[@id]")])
         # A page that a line or few saved let take back what follows is not cut a note for.
         tight = tightenable(doc.pages, tightened, lengthened)
-        saved = savable(doc.pages, openings, tight)
+        saved = savable(doc.pages, opening_ids, tight)
         planned = [(page, ident, min(words, failed[ident] * 2 // 3) if ident in failed else words)
-                   for page, ident, words in notes_to_split(doc.pages, openings)
+                   for page, ident, words in notes_to_split(doc.pages, opening_ids)
                    if failed.get(ident, 0) >= 0 and page not in saved]
         cuts = {ident: words for _, ident, words in planned if words > 0}
         cut_at.update(cuts)
@@ -604,7 +610,7 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
         free = lambda i: i < cut_pages.get(segment[i], len(doc.pages))  # noqa: E731
         saved = {i: n for i, n in saved.items() if free(i)}
         shorter = shorten(saved, tightened)
-        longer = {**lengthen(doc.pages, openings, lambda i: free(i) and i not in saved, lengthened, tightened),
+        longer = {**lengthen(doc.pages, opening_ids, lambda i: free(i) and i not in saved, lengthened, tightened),
                   **shorter}
         for ident in broken_short(doc.pages):  # set again, a little looser than it was
             if ident not in longer:
@@ -612,9 +618,6 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
         now = [("join", ident) for ident in sorted(together)] + [("cut", i, n) for i, n in cuts.items()] + \
             [("unhyphenated", i) for i in sorted(ladders - set(cuts))] + [("whole", i, w) for i, w in words] + \
             [("spacing", i, v) for i, v in longer.items()]
-        if not now:  # last, where nothing else can: a box that ends a short page set at its foot
-            lowered = {op[1] for op in ops if op[0] == "lowered"}
-            now = [("lowered", i, v) for i, v in lowerable(doc.pages, openings).items() if i not in lowered]
         if not now:
             break
         _apply(tree, now)
@@ -622,7 +625,7 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
         spacing.update({op[1]: op[2] for op in now if op[0] == "spacing"})
         html = lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
         doc = render(html)
-        if (score := _score(doc.pages, openings)) <= best[0]:  # the later of two as good: it is laid out
+        if (score := _score(doc.pages, opening_ids)) <= best[0]:  # the later of two as good: it is laid out
             best = score, html, len(ops)
     if best[1] != html:  # a later round made it worse: lay the best out again, as the last layout
         render(best[1])
@@ -632,8 +635,7 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
 def _apply(tree, ops) -> None:
     """Make repairs in a part's tree, each (what, id, …): "join" a cut note's two parts
     again, "cut" a note after so many words (`split_note`), set a block "unhyphenated",
-    keep a word "whole" in a block or section, set a block's letter-"spacing" (em), set a
-    box "lowered" to a page's foot by its top margin (px). A
+    keep a word "whole" in a block or section, set a block's letter-"spacing" (em). A
     repair whose element is gone (the part was changed since) is left out."""
     by_id = {el.get("id"): el for el in tree.xpath("//*[@id]")}
     for what, ident, *value in ops:
@@ -652,8 +654,6 @@ def _apply(tree, ops) -> None:
             keep_whole(el, value[0])
         elif what == "spacing":
             el.set("style", f"letter-spacing: {value[0]}em")
-        elif what == "lowered":
-            el.set("style", f"margin-top: {value[0]}px; margin-bottom: 0")
 
 
 def replay(html: str, ops) -> str:
@@ -663,25 +663,52 @@ def replay(html: str, ops) -> str:
     return lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
-def lowerable(pages, opening_ids) -> dict[str, float]:
-    """For each page short by three lines or more whose text ends with a box that may stand
-    at the page's foot (FOOT) and is not cut by the page's end: the box's id and the top
-    margin (px) that sets it there (its bottom margin is then taken away)."""
-    out = {}
-    for i in short_pages(pages, opening_ids):
+def settle(pages, opening_ids) -> None:
+    """Fill, on the laid-out pages, each page that the repairs left short by a line or more
+    (other than a part's last): where its text ends with a box that may stand at the foot
+    (FOOT), not cut by the page's end, the box is moved down there (its frame on the notes
+    or the foot, its margin below let go); otherwise, where the
+    blocks beginning on it below its first line (FEATHER) can take the empty space, each
+    within its bound, the space above each grows by its share."""
+    for i in short_pages(pages, opening_ids, 1):
         lines, after = text_lines(pages[i]), text_lines(pages[i + 1])
-        box = next((b for b in lines[-1].blocks if b.element_tag in FOOT and b.element.get("id")), None)
-        if box is None or any(b.element is box.element for b in after[0].blocks):
+        room = empty_below(pages[i]) - 1  # a pixel left for rounding
+        box = next((b for b in lines[-1].blocks if b.element_tag in FOOT), None)
+        if box is not None and not any(b.element is box.element for b in after[0].blocks):
+            _open(pages[i]._page_box, box.position_y, text_bottom(pages[i]) - _border_bottom(box) - 1)  # its margin below dropped
             continue
-        room = _foot(pages[i]) - (box.position_y + box.margin_height() - box.margin_bottom)
-        out[box.element.get("id")] = round(box.margin_top + room - 1, 1)  # a pixel left for rounding
-    return out
+        tops = {}  # block element -> the top of its box, for the blocks whose first line is on the page
+        for k, line in enumerate(lines[1:], 1):
+            box = next((b for b in line.blocks if b.element_tag in FEATHER), None)
+            if box is not None and box.element not in tops and not any(b.element is box.element for b in lines[k - 1].blocks):
+                tops[box.element] = box.position_y, FEATHER[box.element_tag] * LINE
+        bound = sum(most for _, most in tops.values())
+        if tops and room <= bound:
+            for top, most in sorted(tops.values(), reverse=True):  # from the foot up: a top above stays where it is
+                _open(pages[i]._page_box, top, room * most / bound)
 
 
-def _score(pages, openings) -> tuple[int, int, int, int]:
+def _border_bottom(box) -> float:
+    return box.position_y + box.margin_height() - box.margin_bottom
+
+
+def _open(box, y: float, height: float) -> None:
+    """Open `height` of space at `y` in a laid-out page's flow: what begins there or below
+    moves down, and the blocks around it grow (the notes, margins and heads stay)."""
+    for child in getattr(box, "children", ()):
+        if isinstance(child, (MarginBox, FootnoteAreaBox)) or child.is_absolutely_positioned():
+            continue
+        if child.position_y >= y:
+            child.translate(0, height)
+        elif child.position_y + child.margin_height() > y and not isinstance(child, LineBox):
+            child.height += height
+            _open(child, y, height)
+
+
+def _score(pages, opening_ids) -> tuple[int, int, int, int]:
     """How far a layout is from done, compared first on its `_hard` faults, then on its
     pages short by three lines or more, then by one or more, then on its loose blocks."""
-    return _hard(pages), len(short_pages(pages, openings)), len(short_pages(pages, openings, 1)), \
+    return _hard(pages), len(short_pages(pages, opening_ids)), len(short_pages(pages, opening_ids, 1)), \
         sum(shape[2] > STRETCHED for shape in block_shapes(pages).values())
 
 

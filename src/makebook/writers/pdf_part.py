@@ -24,7 +24,7 @@ from weasyprint.layout.background import layout_backgrounds
 from ..errors import ErrorList
 from . import footnote_fix, pdf_relayout
 from .faces import VendoredFonts, check_faces
-from .makeup import faults, outer_margin_numbers, repaired, replay
+from .makeup import faults, openings, outer_margin_numbers, repaired, replay, settle
 from .pdf_text import page_text
 
 
@@ -140,6 +140,7 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
             html, ops = repaired(lay(html), html, lay)
             left = faults(last[html][0].pages, html)
         doc, made = last[html]  # repaired() ends on a layout of the HTML it returns
+        settle(doc.pages, openings(html))
         conn.send(("pages", len(doc.pages) - 1 if pad else len(doc.pages)))
         start = conn.recv()
         _number_from(doc, made, start)
