@@ -16,7 +16,7 @@ from makebook.render.book import copyright_page
 from makebook.render.builder import Target
 from makebook.render.pagemap import PageMap
 from makebook.writers.makeup import (FEATHER, FOOT, LINE, MOST_SPACING, MOST_TIGHTENING, STRETCHED, block_shapes,
-                                     broken_short, mend_loose, openings, settle, short_pages, text_bottom,
+                                     broken_short, mend_loose, openings, probe, settle, short_pages, text_bottom,
                                      text_lines)
 from makebook.writers.pdf import book_parts
 from makebook.writers.pdf_layout import heads_css
@@ -179,9 +179,22 @@ def test_a_paragraph_set_again_for_a_loose_line_keeps_its_lines_and_loses_the_lo
     doc = render(styles, part.html, css)
     shapes = block_shapes(doc.pages)
     loose = {ident for ident, shape in shapes.items() if shape[2] > STRETCHED}
-    doc, html, ops = mend_loose(doc, part.html, lambda h: render(styles, h, css))
+    doc, html, ops = mend_loose(doc, part.html, lambda h: render(styles, h, css), lambda h: render(styles, h, css))
     mended = {op[1] for op in ops}
     assert mended and mended <= loose  # only loose blocks, some of them, set again
     after = block_shapes(doc.pages)
     assert [i for i in mended if after[i][0] != shapes[i][0] or after[i][1] > shapes[i][1] or after[i][2] > STRETCHED] == []
     assert sum(shape[2] > STRETCHED for shape in after.values()) == len(loose) - len(mended)
+
+
+@pytest.mark.parametrize("name", ["text-blunden-1993-collapse", "glossary"])
+def test_a_probe_of_some_blocks_breaks_their_lines_as_the_part_does(merged, name):
+    """The loose lines are mended on a document of the loose blocks alone: each must keep the
+    lines it has in the part (its indent, measure and type come from where it stands)."""
+    part = next(p for p in book_parts(merged, PageMap()) if p.name == name)
+    styles, css = merged.edition.styles, heads_css(merged)
+    shapes = block_shapes(render(styles, part.html, css).pages)
+    some = set(sorted(shapes)[::3])  # paragraphs, entries and notes, after headings and others
+    probed = block_shapes(render(styles, probe(part.html, some), css).pages)
+    assert some <= set(probed)  # with the notes they call, and the paragraphs calling them (emptied)
+    assert [i for i in some if probed[i][:2] != shapes[i][:2] or abs(probed[i][2] - shapes[i][2]) > 0.001] == []

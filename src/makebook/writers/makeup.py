@@ -552,7 +552,7 @@ def _hard(pages) -> int:
 REPAIRS = 10  # rounds of repair of one part (a long text needs a cut note or two, a round each)
 
 
-def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
+def repaired(doc, html: str, render, done: tuple = (), sample=None) -> tuple[str, list]:
     """Repair a part laid out from `html` and lay it out again with `render(html)`, at most
     REPAIRS times: a page left short because its next line calls a long note gets the
     note's first part, the rest continuing on the next page (a cut whose first part did not
@@ -562,7 +562,8 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
     without hyphens; a word cut at the foot of a recto is kept whole; a paragraph with a line
     broken short is set a little looser (the pages still short are then `settle`d). `done`: the repairs
     `html` already has (`replay`), which are not tried again; with none, the blocks with a
-    loose line are mended first (`mend_loose`). Returns the HTML as repaired,
+    loose line are mended first (`mend_loose`, with `sample(html)` laying out a document
+    from scratch). Returns the HTML as repaired,
     the best of the rounds' (`_score`), which the last call of `render` laid out, and its
     repairs (`_apply`), `done` first."""
     failed: dict[str, int] = {}  # notes whose two parts came out on one page (joined): words of the cut
@@ -572,8 +573,8 @@ def repaired(doc, html: str, render, done: tuple = ()) -> tuple[str, list]:
     lengthened = {op[1]: (op[2], -1) for op in done if op[0] == "spacing" and op[2] > 0}
     tightened = {op[1]: (op[2], -1) for op in done if op[0] == "spacing" and op[2] < 0}
     ops = [tuple(op) for op in done]
-    if not done:
-        doc, html, mended = mend_loose(doc, html, render)
+    if not done and sample is not None:
+        doc, html, mended = mend_loose(doc, html, render, sample)
         ops += mended
     spacing = {op[1]: op[2] for op in ops if op[0] == "spacing"}  # each paragraph's letter-spacing now
     opening_ids = openings(html)
@@ -732,26 +733,54 @@ def block_shapes(pages) -> dict[str, tuple[int, int, float, int]]:
     return out
 
 
-def mend_loose(doc, html: str, render) -> tuple[object, str, list]:
+def mend_loose(doc, html: str, render, sample) -> tuple[object, str, list]:
     """Set the blocks with a loose line (word spaces stretched by more than STRETCHED) a
-    little tighter or looser: each variant of VARIANTS is laid out in turn for the blocks it
-    has not mended yet, and a block keeps the first with which it has no loose line, as many
-    lines and no more hyphens (its pages are then unchanged). Returns the layout with the
-    variants kept (the last `render`'s), its HTML and the repairs ("spacing")."""
-    loose = {ident: shape for ident, shape in block_shapes(doc.pages).items() if shape[2] > STRETCHED}
-    kept: dict[str, float] = {}
-    for variant in VARIANTS:
-        trying = [ident for ident in loose if ident not in kept]
-        if not trying:
-            break
-        shapes = block_shapes(render(replay(html, [("spacing", ident, variant) for ident in trying])).pages)
-        kept |= {ident: variant for ident in trying if (shape := shapes.get(ident)) is not None and
-                 shape[:2] <= loose[ident][:2] and shape[0] == loose[ident][0] and shape[2] <= STRETCHED}
+    little tighter or looser: each variant of VARIANTS is tried in turn on the blocks it has
+    not mended yet, and a block keeps the first with which it has no loose line, as many
+    lines and no more hyphens (its pages are then unchanged). The variants are laid out
+    with `sample(html)` in a document of the loose blocks alone (`probe`). Returns the part
+    laid out with the variants kept (by `render`), its HTML and the repairs ("spacing")."""
+    loose = {ident for ident, shape in block_shapes(doc.pages).items() if shape[2] > STRETCHED}
     if not loose:
         return doc, html, []
+    base = block_shapes(sample(probe(html, loose)).pages)
+    kept: dict[str, float] = {}
+    for variant in VARIANTS:
+        trying = [ident for ident in sorted(loose) if ident not in kept and ident in base]
+        if not trying:
+            break
+        shapes = block_shapes(sample(probe(replay(html, [("spacing", i, variant) for i in trying]), loose)).pages)
+        kept |= {ident: variant for ident in trying if (shape := shapes.get(ident)) is not None and
+                 shape[0] == base[ident][0] and shape[1] <= base[ident][1] and shape[2] <= STRETCHED}
     ops = [("spacing", ident, value) for ident, value in sorted(kept.items())]
     html = replay(html, ops)
     return render(html), html, ops
+
+
+def probe(html: str, idents: set[str]) -> str:
+    """A part's HTML reduced to its blocks `idents`: each stays whole where it stood, its
+    ancestors emptied of all else and the element before it kept (hidden) for the
+    stylesheet's selectors, so that its lines break as they do in the part."""
+    tree = lxml.html.document_fromstring(html)
+    blocks = [el for el in tree.iter() if el.get("id") in idents]
+    around = {a for el in blocks for a in el.iterancestors()}
+    before = {el.getprevious() for el in blocks} - {None}
+
+    def prune(node) -> None:
+        node.text = None
+        for child in list(node):
+            child.tail = None
+            if child in blocks:
+                continue
+            if child in around:
+                prune(child)
+            elif child in before:
+                child.clear()
+                child.set("style", "display: none")
+            else:
+                node.remove(child)
+    prune(tree.find("body"))
+    return lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def _split_on_one_page(pages) -> set[str]:

@@ -117,6 +117,9 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
             last[text] = doc, list(_made)
             return doc
 
+        def sample(text: str):
+            return render(styles, text, extra_css)
+
         def further(doc, short: int | None) -> None:
             """Repair the layout of `html` (made with `ops`) further, unless it leaves nothing
             to repair and no more pages short than `short` (-1: the layout made before)."""
@@ -132,12 +135,12 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
             html = repaired_html
             further(lay(html), short)
         elif zero_html is not None:  # repaired with no folio known, then with them
-            zero_html, ops = repaired(lay(zero_html), zero_html, lay)
+            zero_html, ops = repaired(lay(zero_html), zero_html, lay, sample=sample)
             left = faults(last[zero_html][0].pages, zero_html)
             html = replay(html, ops)
             further(lay(html), left)
         else:
-            html, ops = repaired(lay(html), html, lay)
+            html, ops = repaired(lay(html), html, lay, sample=sample)
             left = faults(last[html][0].pages, html)
         doc, made = last[html]  # repaired() ends on a layout of the HTML it returns
         settle(doc.pages, openings(html))
