@@ -105,6 +105,9 @@ def openings(html: str) -> set[str]:
     return set(lxml.html.document_fromstring(html).xpath("//section/@id"))
 
 
+SLACK = 0.1  # lines: a page this much less short counts too (a reader of the PDF measures its glyphs)
+
+
 def short_pages(pages, opening_ids, lines: float = 3) -> list[int]:
     """Indexes of the pages, other than the last of a part, whose text stops `lines` or more lines short."""
     seen: set[str] = set()
@@ -113,7 +116,7 @@ def short_pages(pages, opening_ids, lines: float = 3) -> list[int]:
         opens.append(bool((set(page.anchors) & opening_ids) - seen))
         seen |= set(page.anchors)
     return [i for i, page in enumerate(pages[:-1])
-            if text_lines(pages[i + 1]) and not opens[i + 1] and empty_below(page) >= lines * LINE]
+            if text_lines(pages[i + 1]) and not opens[i + 1] and empty_below(page) >= (lines - SLACK) * LINE]
 
 
 LONGER = 0.5  # a paragraph's last line must be this full for a paragraph to be set a line longer
@@ -714,7 +717,7 @@ def _score(pages, opening_ids) -> tuple[int, int, int, int]:
 
 
 STRETCHED = 0.3  # em: the most a justified line's word spaces may be stretched (about 0.5 em a space)
-VARIANTS = (-0.006, 0.006)  # em of letter-spacing tried in turn on a block with a loose line
+VARIANTS = (-0.006, 0.006, -0.012, 0.012)  # em of letter-spacing tried in turn on a block with a loose line
 
 
 def block_shapes(pages) -> dict[str, tuple[int, int, float, int]]:
