@@ -9,7 +9,7 @@ from lxml import etree
 
 from ..sources.xmlio import XML_NS
 from .pagemap import PRINTED, PageMap
-from .typography import refine
+from .typography import WORD_JOINER, refine
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 
@@ -50,6 +50,7 @@ def page_ref(link: etree._Element, anchor: str, target: Target) -> None:
     """Print " (p. N)" at the end of `link`, N from the page map (print only)."""
     if target.page_of is None:
         return
-    append_text(link, "\u00a0(p.\u00a0")
+    # a word space that no line breaks at: the small type's no-break space is narrower
+    append_text(link, f" {WORD_JOINER}(p.\u00a0")
     link.append(E("span", {PRINTED: anchor}, text=target.page_of.folio(anchor)))
     append_text(link, ")")

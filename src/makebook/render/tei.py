@@ -149,8 +149,10 @@ def _app_call(src, out, st, reading: etree._Element | None) -> None:
     app_id = src.get(XML_ID)
     if reading is not None:
         render_children(reading, out, st)
-    call = E("a", {"class": "app-call", "id": f"ref-{app_id}", "href": f"#{app_id}", "role": "doc-noteref",
-                   "title": "textual apparatus", **epub_type("noteref")}, text=src.get("n"))
+    # a call right after another ("[…]tu") is told from it by a comma (the stylesheets')
+    follows = len(out) and "app-call" in (out[-1].get("class") or "").split() and not out[-1].tail
+    call = E("a", {"class": "app-call follows" if follows else "app-call", "id": f"ref-{app_id}", "href": f"#{app_id}",
+                   "role": "doc-noteref", "title": "textual apparatus", **epub_type("noteref")}, text=src.get("n"))
     out.append(call)
     st.apparatus.append(src)
 

@@ -20,6 +20,8 @@ RULES: list[tuple[re.Pattern, str]] = [
     # a reference word and its number, arabic or roman: "p. 47", "No. 5", "vol. IV";
     # not "No. When", where "No." ends a sentence
     (re.compile(r"\b((?:No|Nos|p|pp|vol|ch|art)\.?) (?=\d|[IVXLC]+\b)"), "\\1\x00"),
+    # a numbered part of a text and its number: "Article 6", "Chapter 4"
+    (re.compile(r"\b(Article|Chapter|Section|Part|Volume) (?=\d)"), "\\1\x00"),
     # initials: "Vladislav M. Zubok", "M. Gorbachev"
     (re.compile(r"\b([A-Z]\.) (?=[A-Z])"), "\\1\x00"),
     # a number and its unit or noun of measure: "15 republics" stays breakable, "40 %" does not
@@ -58,7 +60,8 @@ _CALLS = {"noteref", "fn-call"}  # EPUB: the call; PDF: the mark after the footn
 
 
 def calls_after_punctuation(root: etree._Element) -> None:
-    """Move every note call after the punctuation and closing quotation marks that follow it."""
+    """Move every note call after the punctuation and closing quotation marks that follow it,
+    and join it to what it then follows (a word joiner: no line begins with a call)."""
     for call in [el for el in root.iter() if el.get("class") in _CALLS]:
         group = [call]
         prev = call.getprevious()
@@ -76,6 +79,10 @@ def calls_after_punctuation(root: etree._Element) -> None:
                 group[-1].tail = after
             else:
                 break
+        before = group[0].getprevious()
+        text = before.tail if before is not None else group[0].getparent().text
+        if (before is not None and not text) or (text and not text[-1].isspace() and text[-1] != WORD_JOINER):
+            _put_before(group[0], WORD_JOINER)
 
 
 def _put_before(el: etree._Element, text: str) -> None:
