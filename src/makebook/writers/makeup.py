@@ -175,6 +175,32 @@ def _chosen(candidates: list[tuple[float, str, int]], wanted: int, tried: dict, 
     return out
 
 
+def pushable(pages, opening_ids, free) -> dict[int, tuple[str, int]]:
+    """For each page short by three lines or more (on pages `free(index)`) that begins
+    inside a paragraph begun on the page before and ending on it: the paragraph's id and
+    the widows that bring over as many more of its lines as leave the page less than three
+    short. Only where the page before keeps two lines of it and is left less than three
+    short itself: its page break moves up, the page's own stays, the pages after are as
+    they were. By page index."""
+    out = {}
+    for i in short_pages(pages, opening_ids):
+        if i == 0 or not free(i):
+            continue
+        before, here = text_lines(pages[i - 1]), text_lines(pages[i])
+        el = here[0].element if here else None
+        if not before or el is None or el.tag not in RESET or not el.get("id") or before[-1].element is not el:
+            continue
+        lines_before = [line for line in before if line.element is el]
+        earlier = text_lines(pages[i - 2]) if i > 1 else []
+        begun = before.index(lines_before[0]) > 0 or not earlier or earlier[-1].element is not el
+        on_here = next((n for n, line in enumerate(here) if line.element is not el), None)
+        more = math.floor(empty_below(pages[i]) / LINE - (3 - SLACK)) + 1
+        if begun and on_here is not None and len(lines_before) - more >= 2 and \
+                empty_below(pages[i - 1]) / LINE + more < 3 - SLACK:
+            out[i] = el.get("id"), on_here + more
+    return out
+
+
 def lengthen(pages, opening_ids, free, tried: dict[str, tuple[float, int]], others: dict) -> dict[str, float]:
     """For each page, other than a part's last, whose text stops a line or more short of its
     notes or foot (what comes next cannot come back: a heading kept with its text, a line
@@ -383,13 +409,18 @@ def _coming_back(pages, i):
         k = end + 1
 
 
+# lines at least on either side of a cut note's page break: two, as for widows and orphans,
+# left three pages of the real edition short by three lines or more
+NOTE_PART = 1
+
+
 def notes_to_split(pages, opening_ids) -> list[tuple[int, str, int]]:
     """For each short page whose next page's first lines could come back but for a note they
     call: the page's index, that note's id and how many of its words would fit on the page.
 
     The next page's lines are taken back (`_coming_back`). At the first that does not fit
-    because of its notes, the last of them is cut, when the others fit whole and a line of
-    it fits too; its rest continues on the next page."""
+    because of its notes, the last of them is cut, when the others fit whole and NOTE_PART
+    lines of it fit too, leaving as many; its rest continues on the next page."""
     out = []
     for i in short_pages(pages, opening_ids):
         if not text_lines(pages[i + 1]) or note_area(pages[i + 1]) is None:
@@ -398,8 +429,8 @@ def notes_to_split(pages, opening_ids) -> list[tuple[int, str, int]]:
             if fits or not notes or left - sum(needed[:-1]) < NOTE_LINE:
                 continue  # taken back; or it does not fit for its text, or for notes that cannot be cut
             last = notes[-1]
-            fit = int((left - sum(needed[:-1])) // NOTE_LINE)
-            if last.element.get("id") and len(_all_lines(last)) > fit >= 1:
+            fit = min(int((left - sum(needed[:-1])) // NOTE_LINE), len(_all_lines(last)) - NOTE_PART)
+            if last.element.get("id") and fit >= NOTE_PART:
                 out.append((i, last.element.get("id"), _words_in(last, fit)))
     return out
 
@@ -561,14 +592,15 @@ def repaired(doc, html: str, render, done: tuple = (), sample=None) -> tuple[str
     note's first part, the rest continuing on the next page (a cut whose first part did not
     fit is joined again and tried once more, a third shorter); a page left short otherwise
     gets paragraphs set a line shorter, when a line or few saved let it take back what
-    follows, or else a line longer; a block ending a ladder of three hyphens is set
+    follows, or else the lines of a paragraph begun on the page before (`pushable`), or
+    else a line longer; a block ending a ladder of three hyphens is set
     without hyphens; a word cut at the foot of a recto is kept whole; a paragraph with a line
-    broken short is set a little looser (the pages still short are then `settle`d). `done`: the repairs
-    `html` already has (`replay`), which are not tried again; with none, the blocks with a
-    loose line are mended first (`mend_loose`, with `sample(html)` laying out a document
-    from scratch). Returns the HTML as repaired,
-    the best of the rounds' (`_score`), which the last call of `render` laid out, and its
-    repairs (`_apply`), `done` first."""
+    broken short is set a little looser (the pages still short are then `settle`d).
+    `done`: the repairs `html` already has (`replay`), which are not tried again; with
+    none, the blocks with a loose line are mended first (`mend_loose`, `sample(html)`
+    laying out a document from scratch). Returns the HTML as repaired, the best of the
+    rounds' (`_score`), which the last call of `render` laid out, and its repairs
+    (`_apply`), `done` first."""
     failed: dict[str, int] = {}  # notes whose two parts came out on one page (joined): words of the cut
     cut_at: dict[str, int] = {op[1]: op[2] for op in done if op[0] == "cut"}  # the words of each note's last cut
     kept = {(op[1], op[2]) for op in done if op[0] == "whole"}  # words kept whole, in a block or a section
@@ -614,14 +646,15 @@ def repaired(doc, html: str, render, done: tuple = (), sample=None) -> tuple[str
         free = lambda i: i < cut_pages.get(segment[i], len(doc.pages))  # noqa: E731
         saved = {i: n for i, n in saved.items() if free(i)}
         shorter = shorten(saved, tightened)
-        longer = {**lengthen(doc.pages, opening_ids, lambda i: free(i) and i not in saved, lengthened, tightened),
-                  **shorter}
+        pushed = {i: push for i, push in pushable(doc.pages, opening_ids, free).items() if i not in saved}
+        longer = {**lengthen(doc.pages, opening_ids, lambda i: free(i) and i not in saved and i not in pushed,
+                             lengthened, tightened), **shorter}
         for ident in broken_short(doc.pages):  # set again, a little looser than it was
             if ident not in longer:
                 longer[ident] = round(spacing.get(ident, 0) + NUDGE, 3)
         now = [("join", ident) for ident in sorted(together)] + [("cut", i, n) for i, n in cuts.items()] + \
             [("unhyphenated", i) for i in sorted(ladders - set(cuts))] + [("whole", i, w) for i, w in words] + \
-            [("spacing", i, v) for i, v in longer.items()]
+            [("spacing", i, v) for i, v in longer.items()] + [("widows", i, n) for i, n in pushed.values()]
         if not now:
             break
         _apply(tree, now)
@@ -639,7 +672,8 @@ def repaired(doc, html: str, render, done: tuple = (), sample=None) -> tuple[str
 def _apply(tree, ops) -> None:
     """Make repairs in a part's tree, each (what, id, …): "join" a cut note's two parts
     again, "cut" a note after so many words (`split_note`), set a block "unhyphenated",
-    keep a word "whole" in a block or section, set a block's letter-"spacing" (em). A
+    keep a word "whole" in a block or section, set a block's letter-"spacing" (em) or its
+    "widows". A
     repair whose element is gone (the part was changed since) is left out."""
     by_id = {el.get("id"): el for el in tree.xpath("//*[@id]")}
     for what, ident, *value in ops:
@@ -657,7 +691,16 @@ def _apply(tree, ops) -> None:
         elif what == "whole":
             keep_whole(el, value[0])
         elif what == "spacing":
-            el.set("style", f"letter-spacing: {value[0]}em")
+            _style(el, {"letter-spacing": f"{value[0]}em"})
+        elif what == "widows":
+            _style(el, {"widows": str(value[0])})
+
+
+def _style(el, declarations: dict[str, str]) -> None:
+    """Set CSS declarations in an element's style attribute, keeping its others."""
+    now = [d.split(":", 1) for d in (el.get("style") or "").split(";") if ":" in d]
+    merged = {name.strip(): value.strip() for name, value in now} | declarations
+    el.set("style", "; ".join(f"{name}: {value}" for name, value in merged.items()))
 
 
 def replay(html: str, ops) -> str:
@@ -671,20 +714,21 @@ def settle(pages, opening_ids) -> None:
     """Fill, on the laid-out pages, each page that the repairs left short by a line or more
     (other than a part's last): where its text ends with a box that may stand at the foot
     (FOOT), not cut by the page's end, the box is moved down there (its frame on the notes
-    or the foot, its margin below let go); otherwise, where the
-    blocks beginning on it below its first line (FEATHER) can take the empty space, each
-    within its bound, the space above each grows by its share."""
+    or the foot, its margin below let go); otherwise, where the blocks beginning on it
+    below its first line (FEATHER) can take the empty space, each within its bound, the
+    space above each grows by its share."""
     for i in short_pages(pages, opening_ids, 1):
         lines, after = text_lines(pages[i]), text_lines(pages[i + 1])
         room = empty_below(pages[i]) - 1  # a pixel left for rounding
         box = next((b for b in lines[-1].blocks if b.element_tag in FOOT), None)
         if box is not None and not any(b.element is box.element for b in after[0].blocks):
-            _open(pages[i]._page_box, box.position_y, text_bottom(pages[i]) - _border_bottom(box) - 1)  # its margin below dropped
+            _open(pages[i]._page_box, box.position_y, text_bottom(pages[i]) - _border_bottom(box) - 1)
             continue
         tops = {}  # block element -> the top of its box, for the blocks whose first line is on the page
         for k, line in enumerate(lines[1:], 1):
             box = next((b for b in line.blocks if b.element_tag in FEATHER), None)
-            if box is not None and box.element not in tops and not any(b.element is box.element for b in lines[k - 1].blocks):
+            if box is not None and box.element not in tops and \
+                    not any(b.element is box.element for b in lines[k - 1].blocks):
                 tops[box.element] = box.position_y, FEATHER[box.element_tag] * LINE
         bound = sum(most for _, most in tops.values())
         if tops and room <= bound:
@@ -765,7 +809,7 @@ def probe(html: str, idents: set[str]) -> str:
     ancestors emptied of all else and the element before it kept (hidden) for the
     stylesheet's selectors, so that its lines break as they do in the part."""
     tree = lxml.html.document_fromstring(html)
-    blocks = [el for el in tree.iter() if el.get("id") in idents]
+    blocks = {el for el in tree.iter() if el.get("id") in idents}
     around = {a for el in blocks for a in el.iterancestors()}
     before = {el.getprevious() for el in blocks} - {None}
 
