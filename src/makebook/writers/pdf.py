@@ -19,7 +19,7 @@ from ..render.book import Page, authors, pages, source_date, subtitle, templates
 from ..render.builder import Target
 from ..render.pagemap import PageMap
 from .pdf_merge import CROSS
-from .pdf_words import mark, names
+from .pdf_words import mark
 
 
 @dataclass
@@ -87,18 +87,17 @@ def book_parts(merged: Merged, page_of: PageMap) -> list[Part]:
     runs.append(("contents", [], True, True))
     runs += [(p.name, [p], False, True) for p in front if p.name not in PRELIMS]
     runs += [(p.name, [p], False, p is not rest[-1]) for p in rest]
-    words = names(merged)
     return [_part(name, book_html(merged, page_of, book_pages, chosen, contents, pad),
-                  name in {p.name for p in front} or contents, pad, words)
+                  name in {p.name for p in front} or contents, pad)
             for name, chosen, contents, pad in runs]
 
 
-def _part(name: str, html: str, front: bool, pad: bool, words: set[str]) -> Part:
+def _part(name: str, html: str, front: bool, pad: bool) -> Part:
     """The part, each link to an id outside it written as a `CROSS` URI (WeasyPrint drops
-    links to anchors it cannot find), its names, compounds and URLs marked where they may
-    break (pdf_words.py)."""
+    links to anchors it cannot find), its compounds and URLs marked where they may break
+    (pdf_words.py)."""
     doc = lxml.html.document_fromstring(html)
-    mark(doc, words)
+    mark(doc)
     ids = frozenset(doc.xpath("//@id"))
     for a in doc.iter("a"):
         href = a.get("href", "")

@@ -36,7 +36,8 @@ from .pdf_part import LaidPart, lay_out_part
 
 WAITING = 1  # parts laid out and waiting for their first folio, per core (memory: each holds its pages)
 MAX_ROUNDS = 10  # a first build takes two (every part repaired with no folio known; those printing folios again), then a check
-CODE = [Path(__file__).parent / name for name in ("pdf_part.py", "pdf_relayout.py", "pdf_text.py", "footnote_fix.py", "makeup.py", "faces.py")]
+CODE = [Path(__file__).parent / name for name in ("pdf_part.py", "pdf_relayout.py", "pdf_text.py", "footnote_fix.py",
+                                                 "hyphenation.py", "makeup.py", "faces.py")]
 
 
 @dataclass

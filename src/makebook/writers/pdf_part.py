@@ -22,7 +22,7 @@ from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.layout.background import layout_backgrounds
 
 from ..errors import ErrorList
-from . import footnote_fix, pdf_relayout
+from . import hyphenation, pdf_relayout
 from .faces import VendoredFonts, check_faces
 from .makeup import faults, openings, outer_margin_numbers, repaired, replay, settle
 from .pdf_text import page_text
@@ -56,7 +56,7 @@ def _stylesheets(styles: Path, extra_css: str) -> tuple[VendoredFonts, list[CSS]
 
 def render(styles: Path, html: str, extra_css: str = ""):
     """Lay `html` out with the book's stylesheet; return the WeasyPrint document."""
-    footnote_fix.apply()
+    hyphenation.apply()  # and footnote_fix, which it needs
     fonts, sheets = _stylesheets(styles, extra_css)
     doc = HTML(string=html, base_url=str(styles) + "/").render(stylesheets=sheets, font_config=fonts)
     outer_margin_numbers(doc)
