@@ -537,19 +537,24 @@ NUDGE = 0.004  # em of letter-spacing that sets a paragraph again, its lines bar
 
 
 def broken_short(pages) -> list[str]:
-    """The paragraphs with a line broken short before their end: one narrower than half the
-    measure followed by another of the same paragraph (WeasyPrint, rarely, breaks a
-    paragraph's indented first line after its first word; any other setting of the
-    paragraph mends it)."""
+    """The paragraphs and notes with a line broken short before their end: one narrower than
+    half the measure followed by another of the same block (WeasyPrint, rarely, breaks a
+    line after its first word: "So" in a paragraph, "appeared" in a note; any other setting
+    of the block mends it)."""
     out = []
     for page in pages:
-        lines = text_lines(page)
+        lines = [line for line, _ in _all_lines(page._page_box)]
         for line, after in zip(lines, lines[1:]):
             el = line.element
-            if el is not None and el is after.element and el.tag in RESET and el.get("id") and \
-                    el.find(".//br") is None and _width(line) < 0.5 * after.width:
+            if _settable(el) and el is after.element and el.find(".//br") is None and _width(line) < 0.5 * after.width:
                 out.append(el.get("id"))
     return out
+
+
+def _settable(el) -> bool:
+    """Whether a block may be set again with other letter-spacing: a paragraph, a chronology
+    entry or a note, with an id."""
+    return el is not None and bool(el.get("id")) and (el.tag in RESET or "footnote" in (el.get("class") or ""))
 
 
 def line_hyphenated(line) -> bool:
@@ -771,7 +776,7 @@ def block_shapes(pages) -> dict[str, tuple[int, int, float, int]]:
     for i, page in enumerate(pages):
         for line, _ in _all_lines(page._page_box):
             el = line.element
-            if el is None or not el.get("id") or not (el.tag in RESET or "footnote" in el.get("class", "")):
+            if not _settable(el):
                 continue
             stretch = max((getattr(t, "justification_spacing", 0) / t.style["font_size"]
                            for t in line.descendants() if isinstance(t, TextBox)), default=0)

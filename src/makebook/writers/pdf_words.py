@@ -3,9 +3,10 @@
 Hyphenation (print.css) is automatic, from a dictionary that breaks no word with a capital
 (hyphenation.py): so names are whole. Every word already hyphenated ("state-capitalist",
 which may still break after its own hyphen) is wrapped in a span that print.css keeps
-from being hyphenated. A URL is broken only after a / or a . and with no hyphen: a
-zero-width space is put there, and a word joiner after each of its own hyphens, which are
-no text to a reader, to the verification or to a search.
+from being hyphenated. A URL is broken only after a /, or a . of its path (never inside
+its host's name), and with no hyphen: a zero-width space is put there, and a word joiner
+after each of its own hyphens, which are no text to a reader, to the verification or to a
+search.
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ WHOLE = "whole-word"  # print.css: not hyphenated
 ZWSP = "\u200b"
 _SKIP = {"head", "style", "script", "title"}
 _URL_BREAK = re.compile(r"(?<=[/.])(?=[^/.\s])")
+_URL_AFTER_SLASH = re.compile(r"(?<=/)(?=[^/\s])")
+_URL_HOST = re.compile(r"(?:[a-z]+://)?[^/\s]*")
 _URL_HYPHEN = re.compile(r"-(?=\S)")
 _COMPOUND = re.compile(r"\b\w+(?:-\w+)+")
 
@@ -42,7 +45,9 @@ def mark(root: etree._Element) -> None:
 
 
 def _url(text: str) -> str:
-    return _URL_HYPHEN.sub("-" + WORD_JOINER, _URL_BREAK.sub(ZWSP, text))
+    host = _URL_HOST.match(text).end()  # its scheme and host's name: broken after "//" only
+    broken = _URL_AFTER_SLASH.sub(ZWSP, text[:host]) + _URL_BREAK.sub(ZWSP, text[host:])
+    return _URL_HYPHEN.sub("-" + WORD_JOINER, broken)
 
 
 def _inside(el, cls: str) -> bool:
