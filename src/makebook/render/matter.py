@@ -205,7 +205,8 @@ def glossary_section(merged: Merged, target: Target) -> etree._Element:
         if entry.see:
             see = E("p", {"class": "see"}, text="See also ")
             labels = {e.id: e.label for e in merged.edition.glossary}
-            links = [with_acronyms(E("a", {"href": target.link(ref)}), labels[ref], merged, st) for ref in entry.see]
+            links = [with_acronyms(E("a", {"href": target.link(ref)}), labels[ref], merged, st, typeset=True)
+                     for ref in entry.see]
             for ref, link in zip(entry.see, links):
                 page_ref(link, ref, target)
             _join(see, links)
