@@ -71,13 +71,20 @@ def _lines(box, out, in_notes=False, keeps=False, blocks=()):
             _lines(child, out, notes, keeps or child.style["break_after"] in AVOID, blocks + (child,))
 
 
-def text_lines(page) -> list:
-    """The line boxes of a page's text, notes and margins left out (found once a page: every
-    repair reads them)."""
-    if not hasattr(page, "makeup_lines"):
+def page_lines(page) -> list:
+    """The line boxes of a page's text and notes, margins left out, in order (found once a
+    page: every repair reads them)."""
+    if not hasattr(page, "makeup_all_lines"):
         out: list = []
         _lines(page._page_box, out)
+        page.makeup_all_lines = [line for line, _ in out]
         page.makeup_lines = [line for line, notes in out if not notes]
+    return page.makeup_all_lines
+
+
+def text_lines(page) -> list:
+    """The line boxes of a page's text, notes and margins left out (`page_lines`)."""
+    page_lines(page)
     return page.makeup_lines
 
 
@@ -518,7 +525,7 @@ def hyphen_ladders(pages) -> list[tuple[str, str, int]]:
     out = []
     for i, page in enumerate(pages):
         run = 0
-        lines = [line for line, _ in _all_lines(page._page_box)]
+        lines = page_lines(page)
         for line, after in zip(lines, lines[1:] + [None]):
             run = run + 1 if line_hyphenated(line) else 0
             if run >= 3 and line.element is not None and after is not None:
@@ -543,7 +550,7 @@ def broken_short(pages) -> list[str]:
     of the block mends it)."""
     out = []
     for page in pages:
-        lines = [line for line, _ in _all_lines(page._page_box)]
+        lines = page_lines(page)
         for line, after in zip(lines, lines[1:]):
             el = line.element
             if _settable(el) and el is after.element and el.find(".//br") is None and _width(line) < 0.5 * after.width:
@@ -774,7 +781,7 @@ def block_shapes(pages) -> dict[str, tuple[int, int, float, int]]:
     hyphenated, the most its word spaces are stretched (em) and the index of its last page."""
     out: dict[str, tuple[int, int, float, int]] = {}
     for i, page in enumerate(pages):
-        for line, _ in _all_lines(page._page_box):
+        for line in page_lines(page):
             el = line.element
             if not _settable(el):
                 continue

@@ -108,17 +108,17 @@ def lay_out_part(styles: Path, html: str, extra_css: str, pad: bool, sources: li
         laid_out = 0
         pagination = None  # the last layout's, for the next to start from (pdf_relayout.py)
 
+        def sample(text: str):  # a layout from scratch
+            return render(styles, text, extra_css)
+
         def lay(text: str):
             nonlocal laid_out, pagination
             _made.clear()
-            doc, pagination = pdf_relayout.lay_out(lambda h: render(styles, h, extra_css), text, pagination)
+            doc, pagination = pdf_relayout.lay_out(sample, text, pagination)
             laid_out += pagination.made
             last.clear()
             last[text] = doc, list(_made)
             return doc
-
-        def sample(text: str):
-            return render(styles, text, extra_css)
 
         def further(doc, short: int | None) -> None:
             """Repair the layout of `html` (made with `ops`) further, unless it leaves nothing
